@@ -1,0 +1,199 @@
+//! The [async-std] backend of [anyloop]. **Legacy.**
+//!
+//! async-std is discontinued upstream (RUSTSEC-2025-0052: "deprecated in
+//! favor of smol"). This backend is kept complete for applications migrating
+//! off async-std and for comparing runtimes; new code should pick the `smol`
+//! or `tokio` backend.
+//!
+//! [`AsyncStd`] implements the runtime-agnostic traits of `anyloop-core` with
+//! async-std's own calls (`async_std::task::spawn`, `spawn_blocking`, and
+//! the async-io timer that async-std itself uses). async-std has one global
+//! runtime; [`Runtime`] drives futures on it.
+//!
+//! # Examples
+//!
+//! ```
+//! use anyloop::rt::{BlockOn, Spawn};
+//! use anyloop_async_std::{AsyncStd, Runtime};
+//!
+//! let rt = Runtime::new(None);
+//! let answer = rt.block_on(async { AsyncStd.spawn(async { 42 }).await.unwrap() });
+//! assert_eq!(answer, 42);
+//! ```
+//!
+//! [async-std]: https://docs.rs/async-std
+//! [anyloop]: https://docs.rs/anyloop
+
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![forbid(unsafe_code)]
+
+use std::cell::Cell;
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use anyloop_core::backend::{CancelFuture, CancellableTask, NativeOutput, NativeTask};
+use anyloop_core::task::{JoinError, PanicPayload, TaskHandle};
+use anyloop_core::{BlockOn, Spawn, Timer};
+use async_io::Timer as AsyncIoTimer;
+use futures_lite::FutureExt as _;
+
+/// async-std's global runtime.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AsyncStd;
+
+thread_local! {
+    // Set while a blocking task spawned through `AsyncStd` runs: async-std's
+    // own task context does not reach its blocking threads.
+    static IN_BLOCKING: Cell<bool> = const { Cell::new(false) };
+}
+
+impl AsyncStd {
+    /// Returns `true` if the caller runs inside an async-std task, an
+    /// async-std `block_on`, or a blocking task spawned through `AsyncStd`.
+    pub fn is_current() -> bool {
+        IN_BLOCKING.get() || async_std::task::try_current().is_some()
+    }
+}
+
+type Output<T> = Result<T, PanicPayload>;
+
+struct Native<T>(async_std::task::JoinHandle<Output<T>>);
+
+impl<T: Send + 'static> NativeTask for Native<T> {
+    type Output = T;
+
+    #[inline]
+    fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
+        Pin::new(&mut self.0).poll(cx).map(Some)
+    }
+
+    fn cancel(self) -> CancelFuture<T> {
+        Box::pin(self.0.cancel())
+    }
+
+    fn detach(self) {
+        // async-std's handle detaches when dropped.
+    }
+}
+
+/// An owned permission to join a task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+pub struct JoinHandle<T: Send + 'static>(CancellableTask<Native<T>>);
+
+impl<T: Send + 'static> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
+    fn abort(&self) {
+        self.0.abort();
+    }
+
+    fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
+}
+
+impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Spawn for AsyncStd {
+    type JoinHandle<T: Send + 'static> = JoinHandle<T>;
+
+    #[inline]
+    fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let task = async_std::task::spawn(AssertUnwindSafe(future).catch_unwind());
+        JoinHandle(CancellableTask::new(Native(task)))
+    }
+
+    fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let task = async_std::task::spawn_blocking(move || {
+            let was = IN_BLOCKING.replace(true);
+            let output = catch_unwind(AssertUnwindSafe(f));
+            IN_BLOCKING.set(was);
+            output
+        });
+        JoinHandle(CancellableTask::new(Native(task)))
+    }
+}
+
+impl Timer for AsyncStd {
+    type Delay = AsyncIoTimer;
+
+    #[inline]
+    fn delay_until(&self, deadline: Instant) -> AsyncIoTimer {
+        AsyncIoTimer::at(deadline)
+    }
+
+    #[inline]
+    fn reset(&self, mut delay: Pin<&mut AsyncIoTimer>, deadline: Instant) {
+        delay.set_at(deadline);
+    }
+}
+
+/// A handle to async-std's global runtime.
+///
+/// async-std runs every task on one process-wide thread pool, started on
+/// first use. The first of [`Runtime::new`] and async-std itself to start it
+/// fixes its size; later requests for another size are ignored (see
+/// [`Runtime::worker_threads_honoured`]). There is no current-thread flavour.
+#[derive(Debug, Clone, Copy)]
+pub struct Runtime {
+    worker_threads_honoured: bool,
+}
+
+static STARTED: AtomicBool = AtomicBool::new(false);
+
+impl Runtime {
+    /// Returns a handle to the global runtime, asking for `worker_threads`
+    /// threads if the pool has not started yet. The `ASYNC_STD_THREAD_COUNT`
+    /// environment variable, when set, takes precedence, as in async-std.
+    pub fn new(worker_threads: Option<usize>) -> Runtime {
+        let first = !STARTED.swap(true, Ordering::SeqCst);
+        let mut config = async_global_executor::GlobalExecutorConfig::default()
+            .with_env_var("ASYNC_STD_THREAD_COUNT")
+            .with_thread_name_fn(|| "async-std/runtime".to_owned());
+        if let Some(n) = worker_threads.filter(|&n| n > 0) {
+            config = config.with_min_threads(n).with_max_threads(n);
+        }
+        // A no-op once the pool runs, whoever started it.
+        async_global_executor::init_with_config(config);
+        Runtime {
+            worker_threads_honoured: worker_threads.is_none() || first,
+        }
+    }
+
+    /// Returns `false` if a worker-thread count was asked for but the global
+    /// pool had already been started by an earlier runtime.
+    pub fn worker_threads_honoured(&self) -> bool {
+        self.worker_threads_honoured
+    }
+}
+
+impl BlockOn for Runtime {
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        async_std::task::block_on(future)
+    }
+}

@@ -1,0 +1,339 @@
+//! Time types written once over any [`Timer`].
+//!
+//! The runtimes' own timers disagree at the edges: tokio rounds every
+//! deadline up to its next 1 ms tick (so its `sleep(0)` takes about a
+//! millisecond), while async-io completes a zero-length timer without
+//! suspending at all. [`Sleep`] gives one meaning on every backend:
+//!
+//! - `sleep(d)` suspends the task at least once, and `sleep(Duration::ZERO)`
+//!   is exactly one yield back to the runtime (like `asyncio.sleep(0)`);
+//! - `sleep_until(deadline)` with a deadline that has passed is ready at once;
+//! - any other deadline is handed to the native timer, which completes at or
+//!   after it, within the runtime's resolution.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+pub use std::time::Instant;
+
+use crate::Timer;
+
+/// Methods for any [`Timer`]: the static face of `anyloop::time`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::rt::{Timer, TimerExt};
+///
+/// async fn slow_answer<T: Timer + Clone>(timer: &T) -> Result<u32, anyloop::time::Elapsed> {
+///     timer.timeout(Duration::from_secs(1), async { 42 }).await
+/// }
+///
+/// assert_eq!(anyloop::run(slow_answer(&anyloop::rt::Smol)), Ok(42));
+/// ```
+pub trait TimerExt: Timer + Clone {
+    /// Waits until `duration` has elapsed; see the [module docs](self).
+    fn sleep(&self, duration: Duration) -> Sleep<Self> {
+        Sleep::new(self.clone(), deadline_after(duration), true)
+    }
+
+    /// Waits until `deadline`; see the [module docs](self).
+    fn sleep_until(&self, deadline: Instant) -> Sleep<Self> {
+        Sleep::new(self.clone(), deadline, false)
+    }
+
+    /// Requires `future` to complete within `duration`, or gives
+    /// [`Elapsed`] and drops it.
+    fn timeout<F: Future>(&self, duration: Duration, future: F) -> Timeout<F, Self> {
+        self.timeout_at(deadline_after(duration), future)
+    }
+
+    /// Requires `future` to complete before `deadline`, or gives
+    /// [`Elapsed`] and drops it.
+    fn timeout_at<F: Future>(&self, deadline: Instant, future: F) -> Timeout<F, Self> {
+        Timeout {
+            future,
+            sleep: self.sleep_until(deadline),
+        }
+    }
+
+    /// Creates an [`Interval`] whose first tick completes at once.
+    fn interval(&self, period: Duration) -> Interval<Self> {
+        self.interval_at(Instant::now(), period)
+    }
+
+    /// Creates an [`Interval`] whose first tick completes at `start`.
+    fn interval_at(&self, start: Instant, period: Duration) -> Interval<Self> {
+        Interval {
+            sleep: Box::pin(self.sleep_until(start)),
+            period,
+            missed_tick_behavior: MissedTickBehavior::default(),
+        }
+    }
+}
+
+impl<T: Timer + Clone> TimerExt for T {}
+
+/// `now + duration`, saturated far in the future instead of overflowing.
+fn deadline_after(duration: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(duration)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30))
+}
+
+pin_project_lite::pin_project! {
+    /// Future returned by [`TimerExt::sleep`] and [`TimerExt::sleep_until`].
+    ///
+    /// The native timer is created on first poll, and only if the deadline
+    /// has not passed by then.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Sleep<T: Timer> {
+        timer: T,
+        deadline: Instant,
+        yield_first: bool,
+        #[pin]
+        delay: Option<T::Delay>,
+    }
+}
+
+impl<T: Timer> Sleep<T> {
+    fn new(timer: T, deadline: Instant, yield_first: bool) -> Self {
+        Sleep {
+            timer,
+            deadline,
+            yield_first,
+            delay: None,
+        }
+    }
+
+    /// Returns the instant at which the future completes.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Returns `true` if the deadline has passed.
+    pub fn is_elapsed(&self) -> bool {
+        self.deadline <= Instant::now()
+    }
+
+    /// Moves the deadline, whether or not the sleep has completed; a
+    /// completed sleep becomes pending again.
+    pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
+        self.reset_inner(deadline, false);
+    }
+
+    fn reset_inner(self: Pin<&mut Self>, deadline: Instant, yield_first: bool) {
+        let mut this = self.project();
+        *this.deadline = deadline;
+        *this.yield_first = yield_first;
+        if deadline <= Instant::now() {
+            this.delay.set(None);
+        } else if let Some(delay) = this.delay.as_mut().as_pin_mut() {
+            this.timer.reset(delay, deadline);
+        }
+    }
+}
+
+impl<T: Timer> Future for Sleep<T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        if this.delay.is_none() {
+            if *this.deadline <= Instant::now() {
+                if *this.yield_first {
+                    *this.yield_first = false;
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                return Poll::Ready(());
+            }
+            let delay = this.timer.delay_until(*this.deadline);
+            this.delay.set(Some(delay));
+        }
+        *this.yield_first = false;
+        if let Some(delay) = this.delay.as_mut().as_pin_mut() {
+            ready!(delay.poll(cx));
+            // Past the deadline now: later polls are ready without a timer.
+            this.delay.set(None);
+        }
+        Poll::Ready(())
+    }
+}
+
+impl<T: Timer> fmt::Debug for Sleep<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The deadline of a [`Timeout`] passed before its future completed.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// anyloop::run(async {
+///     let never = std::future::pending::<()>();
+///     let err = anyloop::time::timeout(Duration::from_millis(1), never).await.unwrap_err();
+///     assert_eq!(err.to_string(), "deadline has elapsed");
+/// });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("deadline has elapsed")]
+#[non_exhaustive]
+pub struct Elapsed;
+
+impl From<Elapsed> for io::Error {
+    fn from(err: Elapsed) -> Self {
+        io::Error::new(io::ErrorKind::TimedOut, err)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Future returned by [`TimerExt::timeout`] and [`TimerExt::timeout_at`].
+    ///
+    /// The inner future is polled first, so a future that is ready is never
+    /// reported as timed out. On timeout the inner future is dropped with the
+    /// `Timeout`.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Timeout<F, T: Timer> {
+        #[pin]
+        future: F,
+        #[pin]
+        sleep: Sleep<T>,
+    }
+}
+
+impl<F, T: Timer> Timeout<F, T> {
+    /// Returns a reference to the inner future.
+    pub fn get_ref(&self) -> &F {
+        &self.future
+    }
+
+    /// Returns a mutable reference to the inner future.
+    pub fn get_mut(&mut self) -> &mut F {
+        &mut self.future
+    }
+
+    /// Returns the inner future, dropping the deadline.
+    pub fn into_inner(self) -> F {
+        self.future
+    }
+
+    /// Returns the deadline.
+    pub fn deadline(&self) -> Instant {
+        self.sleep.deadline()
+    }
+}
+
+impl<F: Future, T: Timer> Future for Timeout<F, T> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(output) = this.future.poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        ready!(this.sleep.poll(cx));
+        Poll::Ready(Err(Elapsed))
+    }
+}
+
+/// What an [`Interval`] does when ticks were missed because the task did not
+/// call [`tick`](Interval::tick) in time.
+///
+/// The same on every backend. The default is [`Burst`](Self::Burst), as in
+/// tokio.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MissedTickBehavior {
+    /// Missed ticks complete at once, one per call, until the interval has
+    /// caught up with its original schedule.
+    #[default]
+    Burst,
+    /// The schedule restarts from the late tick: the next tick is one period
+    /// after the moment the late tick completed.
+    Delay,
+    /// Missed ticks are dropped: the next tick is the next multiple of the
+    /// period on the original schedule.
+    Skip,
+}
+
+/// Ticks at a fixed period. Made by [`TimerExt::interval`].
+///
+/// The first tick completes at the start instant. A zero period is allowed:
+/// every tick then yields to the runtime once instead of sleeping.
+pub struct Interval<T: Timer> {
+    // Boxed once at creation so that `Interval` is `Unpin`.
+    sleep: Pin<Box<Sleep<T>>>,
+    period: Duration,
+    missed_tick_behavior: MissedTickBehavior,
+}
+
+impl<T: Timer> Interval<T> {
+    /// Completes at the next tick and returns its scheduled instant.
+    pub async fn tick(&mut self) -> Instant {
+        std::future::poll_fn(|cx| self.poll_tick(cx)).await
+    }
+
+    /// Polls for the next tick.
+    pub fn poll_tick(&mut self, cx: &mut Context<'_>) -> Poll<Instant> {
+        ready!(self.sleep.as_mut().poll(cx));
+        let scheduled = self.sleep.deadline();
+        let now = Instant::now();
+        let next = match self.missed_tick_behavior {
+            _ if self.period.is_zero() => now,
+            MissedTickBehavior::Burst => scheduled + self.period,
+            MissedTickBehavior::Delay if now > scheduled + self.period => now + self.period,
+            MissedTickBehavior::Delay => scheduled + self.period,
+            MissedTickBehavior::Skip => {
+                let late = now.saturating_duration_since(scheduled);
+                let periods = late.as_nanos() / self.period.as_nanos() + 1;
+                let periods = u32::try_from(periods).unwrap_or(u32::MAX);
+                scheduled + self.period.saturating_mul(periods)
+            }
+        };
+        self.sleep.as_mut().reset_inner(next, self.period.is_zero());
+        Poll::Ready(scheduled)
+    }
+
+    /// Restarts the schedule: the next tick is one period from now.
+    pub fn reset(&mut self) {
+        let next = Instant::now() + self.period;
+        self.sleep.as_mut().reset(next);
+    }
+
+    /// Returns the period.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+
+    /// Returns the missed-tick behaviour.
+    pub fn missed_tick_behavior(&self) -> MissedTickBehavior {
+        self.missed_tick_behavior
+    }
+
+    /// Sets the missed-tick behaviour.
+    pub fn set_missed_tick_behavior(&mut self, behavior: MissedTickBehavior) {
+        self.missed_tick_behavior = behavior;
+    }
+}
+
+impl<T: Timer> fmt::Debug for Interval<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Interval")
+            .field("period", &self.period)
+            .field("missed_tick_behavior", &self.missed_tick_behavior)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,284 @@
+//! The [smol] backend of [anyloop].
+//!
+//! [`Smol`] implements the runtime-agnostic traits of `anyloop-core` with
+//! smol's own pieces: `async-executor` for tasks, `blocking` for blocking
+//! work, `async-io` for timers. [`Runtime`] is an executor with its own
+//! worker threads, which anyloop's ambient API recognises.
+//!
+//! smol's `Task` cancels its task when dropped; the handles returned here
+//! detach instead, like every anyloop backend (see
+//! [`TaskHandle`](anyloop_core::task::TaskHandle)).
+//!
+//! # Examples
+//!
+//! ```
+//! use anyloop::rt::{BlockOn, Spawn};
+//! use anyloop_smol::{Runtime, Smol};
+//!
+//! let rt = Runtime::current_thread();
+//! let answer = rt.block_on(async { Smol.spawn(async { 42 }).await.unwrap() });
+//! assert_eq!(answer, 42);
+//! ```
+//!
+//! [smol]: https://docs.rs/smol
+//! [anyloop]: https://docs.rs/anyloop
+
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![forbid(unsafe_code)]
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::thread;
+use std::time::Instant;
+
+use anyloop_core::backend::{CancelFuture, CancellableTask, NativeOutput, NativeTask};
+use anyloop_core::task::{JoinError, PanicPayload, TaskHandle};
+use anyloop_core::{BlockOn, Spawn, Timer};
+use smol::future::FutureExt as _;
+use smol::{Executor, Timer as AsyncIoTimer};
+
+/// The smol executor that runs the caller.
+///
+/// Inside a [`Runtime`] tasks go to that runtime's executor; anywhere else
+/// they go to smol's global executor, as `smol::spawn` does. smol offers no
+/// way to ask whether the caller runs inside some other `Executor`, so tasks
+/// spawned from a hand-made executor also go to the global one.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Smol;
+
+type Shared = Arc<Executor<'static>>;
+
+thread_local! {
+    // The executor of the `Runtime` whose thread this is.
+    static EXECUTOR: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+impl Smol {
+    /// Returns `true` if the calling thread belongs to a [`Runtime`] (its
+    /// worker threads, its `block_on`, and the blocking tasks it spawned).
+    pub fn is_current() -> bool {
+        EXECUTOR.with_borrow(Option::is_some)
+    }
+}
+
+/// Sets the thread's executor until dropped.
+struct Enter(Option<Shared>);
+
+impl Enter {
+    fn new(executor: Option<Shared>) -> Enter {
+        Enter(EXECUTOR.replace(executor))
+    }
+}
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        EXECUTOR.set(self.0.take());
+    }
+}
+
+type Output<T> = Result<T, PanicPayload>;
+
+struct Native<T>(async_task::FallibleTask<Output<T>>);
+
+impl<T: Send + 'static> NativeTask for Native<T> {
+    type Output = T;
+
+    #[inline]
+    fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+
+    fn cancel(self) -> CancelFuture<T> {
+        Box::pin(self.0.cancel())
+    }
+
+    fn detach(self) {
+        self.0.detach();
+    }
+}
+
+/// An owned permission to join a task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+pub struct JoinHandle<T: Send + 'static>(CancellableTask<Native<T>>);
+
+impl<T: Send + 'static> JoinHandle<T> {
+    fn new(task: smol::Task<Output<T>>) -> Self {
+        JoinHandle(CancellableTask::new(Native(task.fallible())))
+    }
+}
+
+impl<T: Send + 'static> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
+    fn abort(&self) {
+        self.0.abort();
+    }
+
+    fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
+}
+
+impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Spawn for Smol {
+    type JoinHandle<T: Send + 'static> = JoinHandle<T>;
+
+    #[inline]
+    fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let future = AssertUnwindSafe(future).catch_unwind();
+        let task = EXECUTOR.with_borrow(|executor| match executor {
+            Some(executor) => executor.spawn(future),
+            None => smol::spawn(future),
+        });
+        JoinHandle::new(task)
+    }
+
+    fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let executor = EXECUTOR.with_borrow(Clone::clone);
+        JoinHandle::new(smol::unblock(move || {
+            let _enter = Enter::new(executor);
+            catch_unwind(AssertUnwindSafe(f))
+        }))
+    }
+}
+
+impl Timer for Smol {
+    type Delay = AsyncIoTimer;
+
+    #[inline]
+    fn delay_until(&self, deadline: Instant) -> AsyncIoTimer {
+        AsyncIoTimer::at(deadline)
+    }
+
+    #[inline]
+    fn reset(&self, mut delay: Pin<&mut AsyncIoTimer>, deadline: Instant) {
+        delay.set_at(deadline);
+    }
+}
+
+/// A smol executor with its own worker threads, whose threads anyloop's
+/// ambient API recognises.
+///
+/// The thread that calls [`block_on`](BlockOn::block_on) runs tasks too.
+/// Dropping the runtime stops its worker threads and drops the tasks that
+/// have not completed.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::rt::BlockOn;
+///
+/// let rt = anyloop_smol::Runtime::multi_thread(Some(2))?;
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct Runtime {
+    executor: Shared,
+    // Dropping the sender stops the worker threads.
+    stop: Option<smol::channel::Sender<()>>,
+    workers: Vec<thread::JoinHandle<()>>,
+}
+
+impl Runtime {
+    /// A runtime that runs tasks only on the thread that calls
+    /// [`block_on`](BlockOn::block_on).
+    pub fn current_thread() -> Runtime {
+        Runtime {
+            executor: Arc::new(Executor::new()),
+            stop: None,
+            workers: Vec::new(),
+        }
+    }
+
+    /// A runtime with `worker_threads` threads besides the one that calls
+    /// `block_on` (default: one per CPU).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if `worker_threads` is `Some(0)`, or the error of a
+    /// thread that could not be started.
+    pub fn multi_thread(worker_threads: Option<usize>) -> io::Result<Runtime> {
+        let count = match worker_threads {
+            Some(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a multi-thread runtime needs at least one worker thread",
+                ));
+            }
+            Some(n) => n,
+            None => thread::available_parallelism().map_or(1, usize::from),
+        };
+        let mut runtime = Runtime::current_thread();
+        let (stop, stopped) = smol::channel::bounded::<()>(1);
+        runtime.stop = Some(stop);
+        for i in 0..count {
+            let executor = runtime.executor.clone();
+            let stopped = stopped.clone();
+            let worker = thread::Builder::new()
+                .name(format!("anyloop-smol-{i}"))
+                .spawn(move || {
+                    let _enter = Enter::new(Some(executor.clone()));
+                    let _ = smol::block_on(executor.run(stopped.recv()));
+                })?;
+            runtime.workers.push(worker);
+        }
+        Ok(runtime)
+    }
+
+    /// Returns the runtime's executor.
+    pub fn executor(&self) -> &Arc<Executor<'static>> {
+        &self.executor
+    }
+}
+
+impl BlockOn for Runtime {
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _enter = Enter::new(Some(self.executor.clone()));
+        smol::block_on(self.executor.run(future))
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        for worker in self.workers.drain(..) {
+            // A worker only ends by our signal; tasks cannot panic through it.
+            let _ = worker.join();
+        }
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("worker_threads", &self.workers.len())
+            .finish_non_exhaustive()
+    }
+}

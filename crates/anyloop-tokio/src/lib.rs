@@ -1,0 +1,212 @@
+//! The [tokio] backend of [anyloop].
+//!
+//! [`Tokio`] implements the runtime-agnostic traits of `anyloop-core` with
+//! tokio's own calls (`tokio::spawn`, `tokio::task::spawn_blocking`,
+//! `tokio::time::sleep_until`), so generic code over
+//! [`Runtime`](anyloop_core::Runtime) compiles to what the native call would.
+//! [`Runtime`] builds a tokio runtime that anyloop's ambient API recognises.
+//!
+//! Applications normally reach this crate through `anyloop` with the `tokio`
+//! feature.
+//!
+//! # Examples
+//!
+//! ```
+//! use anyloop::rt::{BlockOn, Spawn};
+//! use anyloop_tokio::{Runtime, Tokio};
+//!
+//! let rt = Runtime::current_thread()?;
+//! let answer = rt.block_on(async { Tokio.spawn(async { 42 }).await.unwrap() });
+//! assert_eq!(answer, 42);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! [tokio]: https://docs.rs/tokio
+//! [anyloop]: https://docs.rs/anyloop
+
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![forbid(unsafe_code)]
+
+use std::cell::Cell;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use anyloop_core::task::{JoinError, TaskHandle};
+use anyloop_core::{BlockOn, Spawn, Timer};
+
+/// The tokio runtime that runs the caller.
+///
+/// Spawning and timers go to tokio's ambient context, exactly as
+/// `tokio::spawn` and `tokio::time::sleep` do: calling them outside a tokio
+/// runtime panics (check [`Tokio::is_current`] first).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tokio;
+
+thread_local! {
+    // Set on the threads of runtimes built by `Runtime`, so that detecting
+    // them costs no reference count on tokio's handle.
+    static IN_RUNTIME: Cell<bool> = const { Cell::new(false) };
+}
+
+impl Tokio {
+    /// Returns `true` if the calling thread is inside a tokio runtime,
+    /// whether anyloop or the application started it.
+    pub fn is_current() -> bool {
+        IN_RUNTIME.get() || tokio::runtime::Handle::try_current().is_ok()
+    }
+}
+
+/// An owned permission to join a task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+pub struct JoinHandle<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|result| {
+            result.map_err(|err| match err.try_into_panic() {
+                Ok(payload) => JoinError::panic(payload),
+                Err(_) => JoinError::cancelled(),
+            })
+        })
+    }
+}
+
+impl<T> TaskHandle for JoinHandle<T> {
+    fn abort(&self) {
+        self.0.abort();
+    }
+
+    fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("id", &self.0.id())
+            .finish()
+    }
+}
+
+impl Spawn for Tokio {
+    type JoinHandle<T: Send + 'static> = JoinHandle<T>;
+
+    #[inline]
+    fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        JoinHandle(tokio::spawn(future))
+    }
+
+    #[inline]
+    fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        JoinHandle(tokio::task::spawn_blocking(f))
+    }
+}
+
+impl Timer for Tokio {
+    type Delay = tokio::time::Sleep;
+
+    #[inline]
+    fn delay_until(&self, deadline: Instant) -> tokio::time::Sleep {
+        tokio::time::sleep_until(deadline.into())
+    }
+
+    #[inline]
+    fn reset(&self, delay: Pin<&mut tokio::time::Sleep>, deadline: Instant) {
+        delay.reset(deadline.into());
+    }
+}
+
+/// A tokio runtime with the I/O and time drivers enabled, whose threads
+/// anyloop's ambient API recognises.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::rt::BlockOn;
+///
+/// let rt = anyloop_tokio::Runtime::multi_thread(Some(2))?;
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Runtime {
+    inner: tokio::runtime::Runtime,
+}
+
+impl Runtime {
+    /// A runtime that runs every task on the thread that calls
+    /// [`block_on`](BlockOn::block_on).
+    pub fn current_thread() -> io::Result<Runtime> {
+        Self::build(tokio::runtime::Builder::new_current_thread())
+    }
+
+    /// A work-stealing runtime with `worker_threads` threads (default: one
+    /// per CPU).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if `worker_threads` is `Some(0)`, or the I/O error of a
+    /// failed start.
+    pub fn multi_thread(worker_threads: Option<usize>) -> io::Result<Runtime> {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        match worker_threads {
+            Some(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a multi-thread runtime needs at least one worker thread",
+                ));
+            }
+            Some(n) => {
+                builder.worker_threads(n);
+            }
+            None => {}
+        }
+        Self::build(builder)
+    }
+
+    fn build(mut builder: tokio::runtime::Builder) -> io::Result<Runtime> {
+        let inner = builder
+            .enable_all()
+            .on_thread_start(|| IN_RUNTIME.set(true))
+            .build()?;
+        Ok(Runtime { inner })
+    }
+
+    /// Returns tokio's handle to this runtime.
+    pub fn handle(&self) -> &tokio::runtime::Handle {
+        self.inner.handle()
+    }
+}
+
+impl BlockOn for Runtime {
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let was = IN_RUNTIME.replace(true);
+        let _restore = Restore(was);
+        self.inner.block_on(future)
+    }
+}
+
+struct Restore(bool);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        IN_RUNTIME.set(self.0);
+    }
+}

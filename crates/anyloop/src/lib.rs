@@ -1,0 +1,171 @@
+//! One async API, any event loop.
+//!
+//! anyloop lets a library be written once and run on **tokio**, **smol** or
+//! **async-std** (legacy), and lets the application pick the runtime with a
+//! cargo feature or at run time — what AnyIO does for Python's asyncio and
+//! trio.
+//!
+//! # How do I write a library that runs on any runtime?
+//!
+//! Depend on `anyloop` without default features and use the ambient API: it
+//! works inside whichever runtime runs the caller, including one the
+//! application started itself (`#[tokio::main]`, `smol::block_on`, ...).
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! pub async fn fetch_all(ids: Vec<u32>) -> Vec<u32> {
+//!     let tasks: Vec<_> = ids.into_iter().map(|id| anyloop::spawn(async move {
+//!         anyloop::time::sleep(Duration::from_millis(1)).await;
+//!         id * 10
+//!     })).collect();
+//!     let mut out = Vec::new();
+//!     for task in tasks { out.push(task.await.expect("task failed")); }
+//!     out
+//! }
+//! # assert_eq!(anyloop::run(fetch_all(vec![1, 2])), vec![10, 20]);
+//! ```
+//!
+//! For zero dispatch, write it generic over [`rt::Runtime`] instead (the
+//! *static face*, see [`rt`]).
+//!
+//! # How do I pick the runtime?
+//!
+//! Enable its feature (`tokio` is the default; `smol`, `async-std`, or
+//! `full` for all three — features are additive) and start it:
+//!
+//! ```
+//! # fn fetch() -> impl Future<Output = u32> { async { 42 } }
+//! // The default backend: $ANYLOOP_BACKEND, else tokio > smol > async-std.
+//! let answer = anyloop::run(fetch());
+//!
+//! // Or a chosen one, with chosen threads:
+//! let backend: anyloop::Backend = "smol".parse().unwrap_or_default();
+//! let rt = anyloop::Runtime::builder().backend(backend).worker_threads(2).build()?;
+//! assert_eq!(rt.block_on(fetch()), answer);
+//! # Ok::<(), anyloop::BuildError>(())
+//! ```
+//!
+//! With no backend feature at all, the crate does not compile and says which
+//! features to enable. Tests use [`#[anyloop::test]`](test), which runs the
+//! test once on every enabled backend.
+//!
+//! # What each backend does
+//!
+//! Every behaviour below is the same on all backends and pinned by the
+//! conformance suite; the cells say what anyloop does to get there.
+//!
+//! | | tokio | smol | async-std (legacy) |
+//! |---|---|---|---|
+//! | spawn, spawn_blocking | `tokio::spawn`, `spawn_blocking` | `Executor::spawn`, `blocking::unblock` | `task::spawn`, `spawn_blocking` |
+//! | drop a `JoinHandle` | detaches (native) | detaches (native `Task` would cancel: we `detach()`) | detaches (native) |
+//! | panic in a task | `JoinError` (native) | `JoinError` (we catch the unwind) | `JoinError` (we catch the unwind) |
+//! | `abort()` | native | cancels through smol's `Task::cancel` | through `JoinHandle::cancel` |
+//! | ambient API from a native runtime | ✅ any tokio runtime | ✅ anyloop's runtimes; elsewhere smol's global executor | ✅ any async-std task |
+//! | timer | tokio's wheel: rounds deadlines up to the next 1 ms tick | async-io: no rounding | async-io: no rounding |
+//! | `sleep(Duration::ZERO)` | one yield (native: ≈ 1 ms) | one yield (native: no yield) | one yield (native: no yield) |
+//! | current-thread runtime | ✅ | ✅ | ❌ one global pool |
+//! | worker-thread count | ✅ | ✅ | ✅ first runtime of the process only |
+//!
+//! async-std is discontinued upstream (RUSTSEC-2025-0052, "use smol"); its
+//! backend is complete, for migrations and comparisons.
+
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![forbid(unsafe_code)]
+
+#[cfg(not(any(feature = "tokio", feature = "smol", feature = "async-std")))]
+compile_error!(
+    "anyloop needs a backend: enable at least one of its cargo features `tokio`, `smol`, \
+     `async-std` (or `full` for all three), e.g. `anyloop = { version = \"0.1\", features = [\"smol\"] }`"
+);
+
+mod backend;
+pub mod rt;
+mod runtime;
+pub mod task;
+pub mod time;
+
+pub use anyloop_macros::{main, test};
+pub use backend::{BACKEND_ENV, Backend, BackendError};
+pub use runtime::{BuildError, Builder, Runtime, run};
+pub use task::{spawn, spawn_blocking};
+
+#[doc(hidden)]
+pub mod __private {
+    use std::future::Future;
+
+    pub use crate::Backend;
+
+    /// What `#[anyloop::main]` and `#[anyloop::test]` expand to.
+    #[track_caller]
+    pub fn block_on<F: Future>(
+        backend: Option<Backend>,
+        multi_thread: bool,
+        worker_threads: Option<usize>,
+        future: F,
+    ) -> F::Output {
+        let mut builder = crate::Runtime::builder();
+        if let Some(backend) = backend {
+            builder.backend(backend);
+        }
+        if !multi_thread {
+            builder.current_thread();
+        }
+        if let Some(count) = worker_threads {
+            builder.worker_threads(count);
+        }
+        match builder.build() {
+            Ok(rt) => rt.block_on(future),
+            Err(err) => panic!("anyloop: {err}"),
+        }
+    }
+}
+
+/// Expands to its first group if the `tokio` feature is enabled, else to its
+/// second: `__if_tokio!({ .. } else { .. })`. Used by the attribute macros.
+#[cfg(feature = "tokio")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_tokio {
+    ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($enabled)* };
+}
+
+#[cfg(not(feature = "tokio"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_tokio {
+    ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($disabled)* };
+}
+
+/// Expands to its first group if the `smol` feature is enabled, else to its
+/// second: `__if_smol!({ .. } else { .. })`. Used by the attribute macros.
+#[cfg(feature = "smol")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_smol {
+    ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($enabled)* };
+}
+
+#[cfg(not(feature = "smol"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_smol {
+    ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($disabled)* };
+}
+
+/// Expands to its first group if the `async-std` feature is enabled, else to its
+/// second: `__if_async_std!({ .. } else { .. })`. Used by the attribute macros.
+#[cfg(feature = "async-std")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_async_std {
+    ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($enabled)* };
+}
+
+#[cfg(not(feature = "async-std"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_async_std {
+    ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($disabled)* };
+}

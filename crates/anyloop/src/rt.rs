@@ -1,0 +1,178 @@
+//! The static face: runtime-generic code over [`Runtime`].
+//!
+//! A library that wants no dispatch at all writes its functions generic over
+//! `R: Runtime` and lets the application pass a backend handle: [`Tokio`],
+//! [`Smol`], [`AsyncStd`] (each a zero-sized type whose methods are the
+//! runtime's native calls), or [`Current`], the runtime running the caller,
+//! which is what the ambient API uses.
+//!
+//! # Examples
+//!
+//! ```
+//! use std::time::Duration;
+//! use anyloop::rt::{Current, Runtime, Spawn, TimerExt};
+//!
+//! async fn ping<R: Runtime>(rt: &R) -> &'static str {
+//!     rt.sleep(Duration::from_millis(1)).await;
+//!     rt.spawn(async { "pong" }).await.unwrap()
+//! }
+//!
+//! // With the backend chosen by the application...
+//! # #[cfg(feature = "tokio")]
+//! assert_eq!(anyloop::run(ping(&anyloop::rt::Tokio)), "pong");
+//! // ...or with whichever runtime runs the caller.
+//! assert_eq!(anyloop::run(ping(&Current)), "pong");
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+#[cfg(feature = "async-std")]
+pub use anyloop_async_std::AsyncStd;
+pub use anyloop_core::{BlockOn, Runtime, Spawn, Timer, TimerExt};
+#[cfg(feature = "smol")]
+pub use anyloop_smol::Smol;
+#[cfg(feature = "tokio")]
+pub use anyloop_tokio::Tokio;
+
+use crate::Backend;
+use crate::task::JoinHandle;
+
+/// The runtime that runs the caller, whichever it is (see
+/// [`Backend::current`]).
+///
+/// Each call looks up the running runtime and goes to its backend, through a
+/// `match` over the compiled-in backends (a direct call when only one is
+/// compiled in).
+///
+/// # Panics
+///
+/// Spawning or sleeping outside any runtime panics when the `smol` feature
+/// (which falls back to smol's global executor) is not enabled. Check
+/// [`Backend::current`] first to avoid it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Current;
+
+#[cold]
+#[track_caller]
+pub(crate) fn no_runtime() -> ! {
+    panic!(
+        "anyloop: no runtime runs this thread. Start one with `anyloop::run`, \
+         `#[anyloop::main]` or `anyloop::Runtime::block_on` (or the backend's own), \
+         or enable anyloop's `smol` feature to fall back to smol's global executor"
+    )
+}
+
+#[inline]
+#[track_caller]
+pub(crate) fn current_backend() -> Backend {
+    match Backend::current() {
+        Some(backend) => backend,
+        None => no_runtime(),
+    }
+}
+
+impl Spawn for Current {
+    type JoinHandle<T: Send + 'static> = JoinHandle<T>;
+
+    #[inline]
+    #[track_caller]
+    fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match current_backend() {
+            #[cfg(feature = "tokio")]
+            Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),
+            #[cfg(feature = "smol")]
+            Backend::Smol => JoinHandle::from(Smol.spawn(future)),
+            #[cfg(feature = "async-std")]
+            Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
+        }
+    }
+
+    #[inline]
+    #[track_caller]
+    fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        match current_backend() {
+            #[cfg(feature = "tokio")]
+            Backend::Tokio => JoinHandle::from(Tokio.spawn_blocking(f)),
+            #[cfg(feature = "smol")]
+            Backend::Smol => JoinHandle::from(Smol.spawn_blocking(f)),
+            #[cfg(feature = "async-std")]
+            Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn_blocking(f)),
+        }
+    }
+}
+
+/// The native timer of the runtime that created it: the [`Timer::Delay`] of
+/// [`Current`]. Use [`Sleep`](crate::time::Sleep), which wraps it.
+#[derive(Debug)]
+pub struct CurrentDelay {
+    inner: Delay,
+}
+
+// tokio's timer is boxed to make the enum `Unpin`: it is only created for a
+// sleep that really waits, which then lasts a millisecond or more.
+#[derive(Debug)]
+enum Delay {
+    #[cfg(feature = "tokio")]
+    Tokio(Pin<Box<<Tokio as Timer>::Delay>>),
+    #[cfg(feature = "smol")]
+    Smol(<Smol as Timer>::Delay),
+    #[cfg(feature = "async-std")]
+    AsyncStd(<AsyncStd as Timer>::Delay),
+}
+
+impl Future for CurrentDelay {
+    type Output = ();
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match &mut self.inner {
+            #[cfg(feature = "tokio")]
+            Delay::Tokio(delay) => delay.as_mut().poll(cx),
+            #[cfg(feature = "smol")]
+            Delay::Smol(delay) => Pin::new(delay).poll(cx).map(drop),
+            #[cfg(feature = "async-std")]
+            Delay::AsyncStd(delay) => Pin::new(delay).poll(cx).map(drop),
+        }
+    }
+}
+
+impl Timer for Current {
+    type Delay = CurrentDelay;
+
+    #[inline]
+    #[track_caller]
+    fn delay_until(&self, deadline: Instant) -> CurrentDelay {
+        let inner = match current_backend() {
+            #[cfg(feature = "tokio")]
+            Backend::Tokio => Delay::Tokio(Box::pin(Tokio.delay_until(deadline))),
+            #[cfg(feature = "smol")]
+            Backend::Smol => Delay::Smol(Smol.delay_until(deadline)),
+            #[cfg(feature = "async-std")]
+            Backend::AsyncStd => Delay::AsyncStd(AsyncStd.delay_until(deadline)),
+        };
+        CurrentDelay { inner }
+    }
+
+    #[inline]
+    fn reset(&self, delay: Pin<&mut CurrentDelay>, deadline: Instant) {
+        match &mut delay.get_mut().inner {
+            #[cfg(feature = "tokio")]
+            Delay::Tokio(delay) => Tokio.reset(delay.as_mut(), deadline),
+            #[cfg(feature = "smol")]
+            Delay::Smol(delay) => Smol.reset(Pin::new(delay), deadline),
+            #[cfg(feature = "async-std")]
+            Delay::AsyncStd(delay) => AsyncStd.reset(Pin::new(delay), deadline),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Runtimes that anyloop starts.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+
+use crate::rt::BlockOn;
+use crate::{Backend, BackendError};
+
+/// A runtime of one of the compiled-in backends, started by anyloop.
+///
+/// Inside [`block_on`](Runtime::block_on), the ambient API
+/// ([`spawn`](crate::spawn), [`time::sleep`](crate::time::sleep), ...) uses
+/// this runtime.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::Runtime;
+///
+/// let rt = Runtime::builder().worker_threads(2).build()?;
+/// let answer = rt.block_on(async { anyloop::spawn(async { 42 }).await.unwrap() });
+/// assert_eq!(answer, 42);
+/// # Ok::<(), anyloop::BuildError>(())
+/// ```
+pub struct Runtime {
+    inner: Inner,
+}
+
+enum Inner {
+    #[cfg(feature = "tokio")]
+    Tokio(anyloop_tokio::Runtime),
+    #[cfg(feature = "smol")]
+    Smol(anyloop_smol::Runtime),
+    #[cfg(feature = "async-std")]
+    AsyncStd(anyloop_async_std::Runtime),
+}
+
+impl Runtime {
+    /// A multi-thread runtime of the default backend (see [`Backend`]).
+    ///
+    /// # Errors
+    ///
+    /// See [`Builder::build`].
+    pub fn new() -> Result<Runtime, BuildError> {
+        Builder::new().build()
+    }
+
+    /// Returns a builder to choose the backend and the threads.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// The runtime's backend.
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(_) => Backend::Tokio,
+            #[cfg(feature = "smol")]
+            Inner::Smol(_) => Backend::Smol,
+            #[cfg(feature = "async-std")]
+            Inner::AsyncStd(_) => Backend::AsyncStd,
+        }
+    }
+
+    /// Runs `future` to completion on this runtime, blocking the current
+    /// thread, and returns its output.
+    ///
+    /// # Panics
+    ///
+    /// As the backend's own `block_on`: when called from inside an async
+    /// context of tokio.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        match &self.inner {
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(rt) => rt.block_on(future),
+            #[cfg(feature = "smol")]
+            Inner::Smol(rt) => rt.block_on(future),
+            #[cfg(feature = "async-std")]
+            Inner::AsyncStd(rt) => rt.block_on(future),
+        }
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Runtime`].
+///
+/// By default: the backend of [`Backend::from_env`], multi-thread, one
+/// worker thread per CPU.
+///
+/// | | tokio | smol | async-std (legacy) |
+/// |---|---|---|---|
+/// | `current_thread()` | ✅ | ✅ | ❌ tasks run on async-std's global pool |
+/// | `worker_threads(n)` | ✅ | ✅ (`n` threads, plus the one in `block_on`) | ✅ only for the first runtime of the process: the global pool is started once |
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::{Backend, Runtime};
+///
+/// let backend = Backend::available()[0];
+/// let rt = Runtime::builder().backend(backend).current_thread().build()?;
+/// assert_eq!(rt.backend(), backend);
+/// # Ok::<(), anyloop::BuildError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    backend: Option<Backend>,
+    current_thread: bool,
+    worker_threads: Option<usize>,
+}
+
+impl Builder {
+    /// A builder with the defaults.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Picks the backend instead of the default.
+    pub fn backend(&mut self, backend: Backend) -> &mut Builder {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// Runs every task on the thread that calls
+    /// [`block_on`](Runtime::block_on).
+    pub fn current_thread(&mut self) -> &mut Builder {
+        self.current_thread = true;
+        self
+    }
+
+    /// Runs tasks on a pool of worker threads (the default).
+    pub fn multi_thread(&mut self) -> &mut Builder {
+        self.current_thread = false;
+        self
+    }
+
+    /// Sets the number of worker threads of a multi-thread runtime.
+    pub fn worker_threads(&mut self, count: usize) -> &mut Builder {
+        self.worker_threads = Some(count);
+        self.current_thread = false;
+        self
+    }
+
+    /// Starts the runtime.
+    ///
+    /// # Errors
+    ///
+    /// - [`BuildError::Backend`] if no backend was picked and
+    ///   `ANYLOOP_BACKEND` names one that is unknown or not compiled in;
+    /// - [`BuildError::ZeroWorkerThreads`] for `worker_threads(0)`;
+    /// - [`BuildError::Io`] if the runtime's threads or drivers cannot start.
+    pub fn build(&self) -> Result<Runtime, BuildError> {
+        let backend = match self.backend {
+            Some(backend) => backend,
+            None => Backend::from_env()?,
+        };
+        if self.worker_threads == Some(0) {
+            return Err(BuildError::ZeroWorkerThreads);
+        }
+        let workers = self.worker_threads;
+        let inner = match backend {
+            #[cfg(feature = "tokio")]
+            Backend::Tokio if self.current_thread => {
+                Inner::Tokio(anyloop_tokio::Runtime::current_thread()?)
+            }
+            #[cfg(feature = "tokio")]
+            Backend::Tokio => Inner::Tokio(anyloop_tokio::Runtime::multi_thread(workers)?),
+            #[cfg(feature = "smol")]
+            Backend::Smol if self.current_thread => {
+                Inner::Smol(anyloop_smol::Runtime::current_thread())
+            }
+            #[cfg(feature = "smol")]
+            Backend::Smol => Inner::Smol(anyloop_smol::Runtime::multi_thread(workers)?),
+            #[cfg(feature = "async-std")]
+            Backend::AsyncStd => Inner::AsyncStd(anyloop_async_std::Runtime::new(workers)),
+        };
+        Ok(Runtime { inner })
+    }
+}
+
+/// A [`Runtime`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// `ANYLOOP_BACKEND` names a backend that is unknown or not compiled in.
+    #[error("cannot choose the backend from $ANYLOOP_BACKEND: {0}")]
+    Backend(#[from] BackendError),
+    /// `worker_threads(0)` was asked for.
+    #[error("a multi-thread runtime needs at least one worker thread")]
+    ZeroWorkerThreads,
+    /// The runtime failed to start.
+    #[error("the runtime failed to start: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Runs `future` to completion on a new runtime of the default backend and
+/// returns its output, like Python's `asyncio.run`.
+///
+/// The runtime is multi-thread; its backend is chosen by the rule of
+/// [`Backend`] (`ANYLOOP_BACKEND`, else the first compiled-in backend of
+/// tokio, smol, async-std).
+///
+/// # Panics
+///
+/// If the runtime cannot be built: `ANYLOOP_BACKEND` names an unknown or
+/// not compiled-in backend, or the threads cannot start. Use
+/// [`Runtime::new`] to get these as a [`BuildError`].
+///
+/// # Examples
+///
+/// ```
+/// let answer = anyloop::run(async {
+///     let task = anyloop::spawn(async { 21 });
+///     task.await.unwrap() * 2
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(future: F) -> F::Output {
+    match Runtime::new() {
+        Ok(rt) => rt.block_on(future),
+        Err(err) => panic!("anyloop::run: {err}"),
+    }
+}

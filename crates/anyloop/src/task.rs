@@ -1,0 +1,166 @@
+//! Tasks: spawning, joining, cancelling, yielding.
+//!
+//! One meaning on every backend:
+//!
+//! | | tokio | async-std | smol | anyloop |
+//! |---|---|---|---|---|
+//! | drop the handle | detaches | detaches | **cancels** | detaches |
+//! | task panics | `JoinError` | unwinds into the awaiting task | unwinds into the awaiting task | [`JoinError::is_panic`] |
+//! | abort | `abort(&self)` | `cancel(self).await` | `cancel(self).await` | [`TaskHandle::abort`] |
+//!
+//! Use [`TaskHandle::abort_on_drop`] where a task must not outlive its owner.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+pub use anyloop_core::task::{
+    AbortOnDrop, JoinError, PanicPayload, TaskHandle, YieldNow, yield_now,
+};
+
+use crate::rt::{Current, Spawn};
+
+/// Spawns `future` as a task on the runtime that runs the caller.
+///
+/// The task starts at once. Dropping the returned handle detaches it; a
+/// panic inside it is returned as a [`JoinError`].
+///
+/// # Panics
+///
+/// Outside any runtime, when the `smol` feature is not enabled (see
+/// [`Current`]).
+///
+/// # Examples
+///
+/// ```
+/// anyloop::run(async {
+///     let handle = anyloop::spawn(async { 6 * 7 });
+///     assert_eq!(handle.await.unwrap(), 42);
+/// });
+/// ```
+#[inline]
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    Current.spawn(future)
+}
+
+/// Runs the blocking closure `f` on the blocking thread pool of the runtime
+/// that runs the caller (asyncio's `to_thread`), never on a thread that runs
+/// async tasks.
+///
+/// # Panics
+///
+/// Outside any runtime, when the `smol` feature is not enabled (see
+/// [`Current`]).
+///
+/// # Examples
+///
+/// ```
+/// anyloop::run(async {
+///     let sum = anyloop::spawn_blocking(|| (1..=100u32).sum::<u32>()).await.unwrap();
+///     assert_eq!(sum, 5050);
+/// });
+/// ```
+#[inline]
+#[track_caller]
+pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    Current.spawn_blocking(f)
+}
+
+/// An owned permission to join a task, on whichever backend runs it.
+///
+/// Await it for the task's output; see [`TaskHandle`] for `abort`,
+/// `is_finished` and `abort_on_drop`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::task::TaskHandle;
+///
+/// anyloop::run(async {
+///     let slow = anyloop::spawn(anyloop::time::sleep(Duration::from_secs(3600)));
+///     slow.abort();
+///     assert!(slow.await.unwrap_err().is_cancelled());
+/// });
+/// ```
+pub struct JoinHandle<T: Send + 'static> {
+    inner: Inner<T>,
+}
+
+enum Inner<T: Send + 'static> {
+    #[cfg(feature = "tokio")]
+    Tokio(anyloop_tokio::JoinHandle<T>),
+    #[cfg(feature = "smol")]
+    Smol(anyloop_smol::JoinHandle<T>),
+    #[cfg(feature = "async-std")]
+    AsyncStd(anyloop_async_std::JoinHandle<T>),
+}
+
+/// `dispatch!(expr, handle => body)` runs `body` with the backend's handle.
+macro_rules! dispatch {
+    ($inner:expr, $handle:ident => $body:expr) => {
+        match $inner {
+            #[cfg(feature = "tokio")]
+            Inner::Tokio($handle) => $body,
+            #[cfg(feature = "smol")]
+            Inner::Smol($handle) => $body,
+            #[cfg(feature = "async-std")]
+            Inner::AsyncStd($handle) => $body,
+        }
+    };
+}
+
+macro_rules! from_backend {
+    ($($feature:literal, $variant:ident, $handle:ty;)*) => {$(
+        #[cfg(feature = $feature)]
+        impl<T: Send + 'static> From<$handle> for JoinHandle<T> {
+            #[inline]
+            fn from(handle: $handle) -> Self {
+                JoinHandle { inner: Inner::$variant(handle) }
+            }
+        }
+    )*};
+}
+
+from_backend! {
+    "tokio", Tokio, anyloop_tokio::JoinHandle<T>;
+    "smol", Smol, anyloop_smol::JoinHandle<T>;
+    "async-std", AsyncStd, anyloop_async_std::JoinHandle<T>;
+}
+
+impl<T: Send + 'static> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        dispatch!(&mut self.get_mut().inner, handle => Pin::new(handle).poll(cx))
+    }
+}
+
+impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
+    #[inline]
+    fn abort(&self) {
+        dispatch!(&self.inner, handle => handle.abort())
+    }
+
+    #[inline]
+    fn is_finished(&self) -> bool {
+        dispatch!(&self.inner, handle => handle.is_finished())
+    }
+}
+
+impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        dispatch!(&self.inner, handle => handle.fmt(f))
+    }
+}

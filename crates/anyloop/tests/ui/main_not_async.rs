@@ -1,0 +1,2 @@
+#[anyloop::main]
+fn main() {}

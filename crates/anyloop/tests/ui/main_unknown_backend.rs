@@ -1,0 +1,2 @@
+#[anyloop::main(backend = "glommio")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[anyloop::main(backends = ["tokio"])]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[anyloop::test(backends = [])]
+async fn empty_backends() {}
+
+fn main() {}

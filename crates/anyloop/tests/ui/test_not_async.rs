@@ -1,0 +1,4 @@
+#[anyloop::test]
+fn not_async() {}
+
+fn main() {}

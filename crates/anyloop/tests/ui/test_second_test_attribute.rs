@@ -1,0 +1,5 @@
+#[anyloop::test]
+#[test]
+async fn second_test_attribute() {}
+
+fn main() {}

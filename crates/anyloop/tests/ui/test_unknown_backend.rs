@@ -1,0 +1,4 @@
+#[anyloop::test(backends = ["tokio", "glommio"])]
+async fn unknown_backend() {}
+
+fn main() {}
