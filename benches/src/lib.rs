@@ -14,6 +14,7 @@ use criterion::Criterion;
 
 /// The runtimes under test, each built by its backend crate so that the
 /// native calls have what they need (tokio's context, smol's executor).
+#[derive(Debug)]
 pub struct Runtimes {
     /// tokio, current-thread.
     pub tokio: anyloop_tokio::Runtime,
@@ -73,7 +74,7 @@ macro_rules! bench_in {
         $group.bench_function($name, |b| {
             b.iter_custom(|n| {
                 $crate::time_in($rt, n, || async {
-                    ::std::hint::black_box($body);
+                    let _ = ::std::hint::black_box($body);
                 })
             })
         })

@@ -83,7 +83,7 @@ impl<T: Send + 'static> NativeTask for Native<T> {
 }
 
 /// An owned permission to join a task; see
-/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+/// [`TaskHandle`] for its semantics.
 pub struct JoinHandle<T: Send + 'static>(CancellableTask<Native<T>>);
 
 impl<T: Send + 'static> Future for JoinHandle<T> {

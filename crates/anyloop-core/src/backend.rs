@@ -104,18 +104,21 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     fn abort(&self) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if let State::Running(_) = &*state {
-            if let State::Running(native) = std::mem::replace(&mut *state, State::Taken) {
-                // The first poll is what requests cancellation: a cancel
-                // future dropped unpolled would merely detach the task.
-                let mut cancel = native.cancel();
-                let mut cx = Context::from_waker(Waker::noop());
-                *state = match cancel.as_mut().poll(&mut cx) {
-                    Poll::Ready(output) => State::Finished(join_result(output)),
-                    Poll::Pending => State::Cancelling(cancel),
-                };
+        let native = match std::mem::replace(&mut *state, State::Taken) {
+            State::Running(native) => native,
+            other => {
+                *state = other;
+                return;
             }
-        }
+        };
+        // The first poll is what requests cancellation: a cancel future
+        // dropped unpolled would merely detach the task.
+        let mut cancel = native.cancel();
+        let mut cx = Context::from_waker(Waker::noop());
+        *state = match cancel.as_mut().poll(&mut cx) {
+            Poll::Ready(output) => State::Finished(join_result(output)),
+            Poll::Pending => State::Cancelling(cancel),
+        };
     }
 
     fn is_finished(&self) -> bool {

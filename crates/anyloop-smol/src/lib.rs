@@ -7,7 +7,7 @@
 //!
 //! smol's `Task` cancels its task when dropped; the handles returned here
 //! detach instead, like every anyloop backend (see
-//! [`TaskHandle`](anyloop_core::task::TaskHandle)).
+//! [`TaskHandle`]).
 //!
 //! # Examples
 //!
@@ -105,7 +105,7 @@ impl<T: Send + 'static> NativeTask for Native<T> {
 }
 
 /// An owned permission to join a task; see
-/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+/// [`TaskHandle`] for its semantics.
 pub struct JoinHandle<T: Send + 'static>(CancellableTask<Native<T>>);
 
 impl<T: Send + 'static> JoinHandle<T> {

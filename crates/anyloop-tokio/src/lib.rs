@@ -62,7 +62,7 @@ impl Tokio {
 }
 
 /// An owned permission to join a task; see
-/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+/// [`TaskHandle`] for its semantics.
 pub struct JoinHandle<T>(tokio::task::JoinHandle<T>);
 
 impl<T> Future for JoinHandle<T> {

@@ -169,3 +169,8 @@ macro_rules! __if_async_std {
 macro_rules! __if_async_std {
     ({ $($enabled:tt)* } else { $($disabled:tt)* }) => { $($disabled)* };
 }
+
+/// The examples of README.md, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
