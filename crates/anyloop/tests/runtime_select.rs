@@ -174,7 +174,11 @@ fn outside_any_runtime() {
     } else {
         assert_eq!(Backend::current(), None);
         let err = std::panic::catch_unwind(|| drop(anyloop::spawn(async {}))).unwrap_err();
-        let message = err.downcast_ref::<String>().cloned().unwrap_or_default();
+        let message = err
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| err.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
         assert!(message.contains("no runtime runs this thread"), "{message}");
         assert!(message.contains("`smol` feature"), "{message}");
     }
