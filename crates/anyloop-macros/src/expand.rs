@@ -97,7 +97,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     if sig.asyncness.is_none() {
         errors.push(syn::Error::new_spanned(sig.fn_token, MISSING_ASYNC));
     }
-    if let Some(unsafety) = sig.unsafety {
+    if let syn::Safety::Unsafe(unsafety) = sig.safety {
         let msg = "`#[anyloop::test]` functions cannot be `unsafe`";
         errors.push(syn::Error::new_spanned(unsafety, msg));
     }

@@ -85,7 +85,9 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[should_panic]` and `#[ignore]` (also inside `#[cfg_attr]`), which move
 /// to the generated tests; `#[cfg]` applies to both. It must take no
 /// arguments and may return anything a `#[test]` may return, such as
-/// `Result<(), E>`. The expansion is:
+/// `Result<(), E>` (the generated tests then return
+/// `impl std::process::Termination`, so the type is only named where it was
+/// written). The expansion is:
 ///
 /// ```text
 /// #[allow(dead_code)]

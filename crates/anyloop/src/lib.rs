@@ -86,7 +86,39 @@ mod runtime;
 pub mod task;
 pub mod time;
 
-pub use anyloop_macros::{main, test};
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// #[anyloop::main(worker_threads = 2)]
+/// async fn main() -> Result<(), anyloop::time::Elapsed> {
+///     let answer = anyloop::time::timeout(Duration::from_secs(1), async { 42 }).await?;
+///     assert_eq!(answer, 42);
+///     Ok(())
+/// }
+/// ```
+pub use anyloop_macros::main;
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// // Runs as `slept::tokio`, `slept::smol` and `slept::async_std`, one
+/// // fresh runtime each, with the backends that are enabled.
+/// #[anyloop::test]
+/// async fn slept() {
+///     anyloop::time::sleep(Duration::from_millis(1)).await;
+/// }
+///
+/// // Only on some backends, on two worker threads:
+/// #[anyloop::test(backends = ["tokio", "smol"], worker_threads = 2)]
+/// async fn spawned() {
+///     assert_eq!(anyloop::spawn(async { 1 }).await.unwrap(), 1);
+/// }
+/// # fn main() {}
+/// ```
+pub use anyloop_macros::test;
 pub use backend::{BACKEND_ENV, Backend, BackendError};
 pub use runtime::{BuildError, Builder, Runtime, run};
 pub use task::{spawn, spawn_blocking};
