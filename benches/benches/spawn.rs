@@ -3,10 +3,10 @@
 use std::hint::black_box;
 
 use anyloop::rt::{AsyncStd, Smol, Spawn, Tokio};
-use anyloop_benches::{Runtimes, bench_in, criterion};
+use anyloop_benches::{RUNTIMES, Runtimes, bench_in, criterion};
 use criterion::Criterion;
 
-fn spawn_join(c: &mut Criterion, rts: &Runtimes) {
+fn spawn_join(c: &mut Criterion, rts: &'static Runtimes) {
     let mut g = c.benchmark_group("spawn_join");
     let task = || async { black_box(1u64) };
 
@@ -29,7 +29,7 @@ fn spawn_join(c: &mut Criterion, rts: &Runtimes) {
         anyloop::spawn(task()).await.unwrap()
     );
 
-    let executor = rts.smol.executor().clone();
+    let executor = rts.smol.executor();
     bench_in!(g, "smol/native", &rts.smol, executor.spawn(task()).await);
     bench_in!(
         g,
@@ -66,7 +66,7 @@ fn spawn_join(c: &mut Criterion, rts: &Runtimes) {
     g.finish();
 }
 
-fn yield_now(c: &mut Criterion, rts: &Runtimes) {
+fn yield_now(c: &mut Criterion, rts: &'static Runtimes) {
     // `anyloop::task::yield_now` is one runtime-independent future, shared by
     // the static and the ambient face.
     let mut g = c.benchmark_group("yield_now");
@@ -101,9 +101,9 @@ fn yield_now(c: &mut Criterion, rts: &Runtimes) {
 }
 
 fn main() {
-    let rts = Runtimes::new();
+    let rts = &*RUNTIMES;
     let mut c = criterion();
-    spawn_join(&mut c, &rts);
-    yield_now(&mut c, &rts);
+    spawn_join(&mut c, rts);
+    yield_now(&mut c, rts);
     c.final_summary();
 }

@@ -9,14 +9,14 @@ use std::future::ready;
 use std::time::Duration;
 
 use anyloop::rt::{AsyncStd, Smol, TimerExt, Tokio};
-use anyloop_benches::{Runtimes, bench_in, criterion};
+use anyloop_benches::{RUNTIMES, Runtimes, bench_in, criterion};
 use criterion::Criterion;
 use smol::future::FutureExt as _;
 
 const ZERO: Duration = Duration::ZERO;
 const LONG: Duration = Duration::from_secs(60);
 
-fn sleep_zero(c: &mut Criterion, rts: &Runtimes) {
+fn sleep_zero(c: &mut Criterion, rts: &'static Runtimes) {
     let mut g = c.benchmark_group("sleep_zero");
     bench_in!(
         g,
@@ -51,7 +51,7 @@ fn sleep_zero(c: &mut Criterion, rts: &Runtimes) {
     g.finish();
 }
 
-fn timeout_ready(c: &mut Criterion, rts: &Runtimes) {
+fn timeout_ready(c: &mut Criterion, rts: &'static Runtimes) {
     let mut g = c.benchmark_group("timeout_ready");
     let rt = &rts.tokio;
     bench_in!(
@@ -110,9 +110,9 @@ fn timeout_ready(c: &mut Criterion, rts: &Runtimes) {
 }
 
 fn main() {
-    let rts = Runtimes::new();
+    let rts = &*RUNTIMES;
     let mut c = criterion();
-    sleep_zero(&mut c, &rts);
-    timeout_ready(&mut c, &rts);
+    sleep_zero(&mut c, rts);
+    timeout_ready(&mut c, rts);
     c.final_summary();
 }

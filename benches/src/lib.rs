@@ -7,6 +7,7 @@
 //! (`anyloop::spawn`, `anyloop::time::...`). Read the ratios off one report.
 
 use std::future::Future;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use anyloop::rt::BlockOn;
@@ -20,7 +21,8 @@ pub struct Runtimes {
     pub tokio: anyloop_tokio::Runtime,
     /// smol, current-thread.
     pub smol: anyloop_smol::Runtime,
-    /// async-std's global runtime (it has no current-thread flavour).
+    /// async-std's global runtime (it has no current-thread flavour), with
+    /// one worker thread: tasks then stay on one thread, as on the others.
     pub async_std: anyloop_async_std::Runtime,
 }
 
@@ -30,7 +32,7 @@ impl Runtimes {
         Runtimes {
             tokio: anyloop_tokio::Runtime::current_thread().expect("tokio runtime"),
             smol: anyloop_smol::Runtime::current_thread(),
-            async_std: anyloop_async_std::Runtime::new(None),
+            async_std: anyloop_async_std::Runtime::new(Some(1)),
         }
     }
 }
@@ -41,20 +43,30 @@ impl Default for Runtimes {
     }
 }
 
+/// The runtimes, built once per benchmark binary.
+pub static RUNTIMES: LazyLock<Runtimes> = LazyLock::new(Runtimes::new);
+
 /// Times `iters` runs of `body` inside `rt`, excluding the runtime's start.
+///
+/// The loop runs in a task, as application code does, so that on async-std
+/// (whose `block_on` thread is not a pool thread) every join is not a
+/// cross-thread wake-up.
 pub fn time_in<R, F, Fut>(rt: &R, iters: u64, mut body: F) -> Duration
 where
     R: BlockOn,
-    F: FnMut() -> Fut,
-    Fut: Future<Output = ()>,
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
 {
-    rt.block_on(async {
+    let timed = async move {
         let start = Instant::now();
         for _ in 0..iters {
             body().await;
         }
         start.elapsed()
-    })
+    };
+    // Spawned from inside `block_on`, so onto `rt`.
+    rt.block_on(async move { anyloop::spawn(timed).await })
+        .expect("the benchmark loop panicked")
 }
 
 /// Criterion settings sized for a shared two-core machine.
@@ -73,7 +85,7 @@ macro_rules! bench_in {
     ($group:expr, $name:literal, $rt:expr, $body:expr) => {
         $group.bench_function($name, |b| {
             b.iter_custom(|n| {
-                $crate::time_in($rt, n, || async {
+                $crate::time_in($rt, n, move || async move {
                     let _ = ::std::hint::black_box($body);
                 })
             })

@@ -38,7 +38,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use anyloop_core::backend::{CancelFuture, CancellableTask, NativeOutput, NativeTask};
-use anyloop_core::task::{JoinError, PanicPayload, TaskHandle};
+use anyloop_core::task::PanicPayload;
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
 use futures_lite::FutureExt as _;
@@ -63,9 +63,11 @@ impl AsyncStd {
 
 type Output<T> = Result<T, PanicPayload>;
 
-struct Native<T>(async_std::task::JoinHandle<Output<T>>);
+/// An async-std task as [`CancellableTask`] drives it: async-std's
+/// `JoinHandle` around the future's output or its panic.
+pub struct AsyncStdTask<T>(async_std::task::JoinHandle<Output<T>>);
 
-impl<T: Send + 'static> NativeTask for Native<T> {
+impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     type Output = T;
 
     #[inline]
@@ -82,34 +84,16 @@ impl<T: Send + 'static> NativeTask for Native<T> {
     }
 }
 
-/// An owned permission to join a task; see
-/// [`TaskHandle`] for its semantics.
-pub struct JoinHandle<T: Send + 'static>(CancellableTask<Native<T>>);
-
-impl<T: Send + 'static> Future for JoinHandle<T> {
-    type Output = Result<T, JoinError>;
-
-    #[inline]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx)
-    }
-}
-
-impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
-    fn abort(&self) {
-        self.0.abort();
-    }
-
-    fn is_finished(&self) -> bool {
-        self.0.is_finished()
-    }
-}
-
-impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
+impl<T> fmt::Debug for AsyncStdTask<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        f.debug_tuple("AsyncStdTask").field(self.0.task()).finish()
     }
 }
+
+/// An owned permission to join a task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its
+/// semantics.
+pub type JoinHandle<T> = CancellableTask<AsyncStdTask<T>>;
 
 impl Spawn for AsyncStd {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
@@ -121,7 +105,7 @@ impl Spawn for AsyncStd {
         F::Output: Send + 'static,
     {
         let task = async_std::task::spawn(AssertUnwindSafe(future).catch_unwind());
-        JoinHandle(CancellableTask::new(Native(task)))
+        CancellableTask::new(AsyncStdTask(task))
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -135,7 +119,7 @@ impl Spawn for AsyncStd {
             IN_BLOCKING.set(was);
             output
         });
-        JoinHandle(CancellableTask::new(Native(task)))
+        CancellableTask::new(AsyncStdTask(task))
     }
 }
 

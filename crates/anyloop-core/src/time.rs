@@ -89,16 +89,28 @@ fn deadline_after(duration: Duration) -> Instant {
 pin_project_lite::pin_project! {
     /// Future returned by [`TimerExt::sleep`] and [`TimerExt::sleep_until`].
     ///
-    /// The native timer is created on first poll, and only if the deadline
-    /// has not passed by then.
+    /// The native timer is created on first poll, only if the deadline has
+    /// not passed by then, and reused when the sleep is [reset](Sleep::reset)
+    /// (an [`Interval`] keeps one timer for all its ticks).
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Sleep<T: Timer> {
         timer: T,
         deadline: Instant,
-        yield_first: bool,
+        state: SleepState,
         #[pin]
         delay: Option<T::Delay>,
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SleepState {
+    /// The native timer is not set to `deadline` yet; `bool`: yield once if
+    /// the deadline has passed by the next poll.
+    Unarmed { yield_first: bool },
+    /// The native timer is set to `deadline`.
+    Armed,
+    /// Completed; polls are ready until the next reset.
+    Elapsed,
 }
 
 impl<T: Timer> Sleep<T> {
@@ -106,7 +118,7 @@ impl<T: Timer> Sleep<T> {
         Sleep {
             timer,
             deadline,
-            yield_first,
+            state: SleepState::Unarmed { yield_first },
             delay: None,
         }
     }
@@ -118,24 +130,20 @@ impl<T: Timer> Sleep<T> {
 
     /// Returns `true` if the deadline has passed.
     pub fn is_elapsed(&self) -> bool {
-        self.deadline <= Instant::now()
+        self.state == SleepState::Elapsed || self.deadline <= Instant::now()
     }
 
     /// Moves the deadline, whether or not the sleep has completed; a
-    /// completed sleep becomes pending again.
+    /// completed sleep becomes pending again. A deadline that has passed is
+    /// ready at the next poll.
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         self.reset_inner(deadline, false);
     }
 
     fn reset_inner(self: Pin<&mut Self>, deadline: Instant, yield_first: bool) {
-        let mut this = self.project();
+        let this = self.project();
         *this.deadline = deadline;
-        *this.yield_first = yield_first;
-        if deadline <= Instant::now() {
-            this.delay.set(None);
-        } else if let Some(delay) = this.delay.as_mut().as_pin_mut() {
-            this.timer.reset(delay, deadline);
-        }
+        *this.state = SleepState::Unarmed { yield_first };
     }
 }
 
@@ -144,24 +152,30 @@ impl<T: Timer> Future for Sleep<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
-        if this.delay.is_none() {
-            if *this.deadline <= Instant::now() {
-                if *this.yield_first {
-                    *this.yield_first = false;
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
+        match *this.state {
+            SleepState::Elapsed => return Poll::Ready(()),
+            SleepState::Armed => {}
+            SleepState::Unarmed { yield_first } => {
+                if *this.deadline <= Instant::now() {
+                    if yield_first {
+                        *this.state = SleepState::Unarmed { yield_first: false };
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                    *this.state = SleepState::Elapsed;
+                    return Poll::Ready(());
                 }
-                return Poll::Ready(());
+                match this.delay.as_mut().as_pin_mut() {
+                    Some(delay) => this.timer.reset(delay, *this.deadline),
+                    None => this.delay.set(Some(this.timer.delay_until(*this.deadline))),
+                }
+                *this.state = SleepState::Armed;
             }
-            let delay = this.timer.delay_until(*this.deadline);
-            this.delay.set(Some(delay));
         }
-        *this.yield_first = false;
-        if let Some(delay) = this.delay.as_mut().as_pin_mut() {
+        if let Some(delay) = this.delay.as_pin_mut() {
             ready!(delay.poll(cx));
-            // Past the deadline now: later polls are ready without a timer.
-            this.delay.set(None);
         }
+        *this.state = SleepState::Elapsed;
         Poll::Ready(())
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! smol's `Task` cancels its task when dropped; the handles returned here
 //! detach instead, like every anyloop backend (see
-//! [`TaskHandle`]).
+//! [`TaskHandle`](anyloop_core::task::TaskHandle)).
 //!
 //! # Examples
 //!
@@ -39,7 +39,7 @@ use std::thread;
 use std::time::Instant;
 
 use anyloop_core::backend::{CancelFuture, CancellableTask, NativeOutput, NativeTask};
-use anyloop_core::task::{JoinError, PanicPayload, TaskHandle};
+use anyloop_core::task::PanicPayload;
 use anyloop_core::{BlockOn, Spawn, Timer};
 use smol::future::FutureExt as _;
 use smol::{Executor, Timer as AsyncIoTimer};
@@ -85,9 +85,11 @@ impl Drop for Enter {
 
 type Output<T> = Result<T, PanicPayload>;
 
-struct Native<T>(async_task::FallibleTask<Output<T>>);
+/// A smol task as [`CancellableTask`] drives it: smol's `FallibleTask`
+/// around the future's output or its panic.
+pub struct SmolTask<T>(async_task::FallibleTask<Output<T>>);
 
-impl<T: Send + 'static> NativeTask for Native<T> {
+impl<T: Send + 'static> NativeTask for SmolTask<T> {
     type Output = T;
 
     #[inline]
@@ -104,39 +106,19 @@ impl<T: Send + 'static> NativeTask for Native<T> {
     }
 }
 
-/// An owned permission to join a task; see
-/// [`TaskHandle`] for its semantics.
-pub struct JoinHandle<T: Send + 'static>(CancellableTask<Native<T>>);
-
-impl<T: Send + 'static> JoinHandle<T> {
-    fn new(task: smol::Task<Output<T>>) -> Self {
-        JoinHandle(CancellableTask::new(Native(task.fallible())))
-    }
-}
-
-impl<T: Send + 'static> Future for JoinHandle<T> {
-    type Output = Result<T, JoinError>;
-
-    #[inline]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx)
-    }
-}
-
-impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
-    fn abort(&self) {
-        self.0.abort();
-    }
-
-    fn is_finished(&self) -> bool {
-        self.0.is_finished()
-    }
-}
-
-impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
+impl<T> fmt::Debug for SmolTask<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        f.debug_struct("SmolTask").finish_non_exhaustive()
     }
+}
+
+/// An owned permission to join a task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its
+/// semantics.
+pub type JoinHandle<T> = CancellableTask<SmolTask<T>>;
+
+fn join_handle<T: Send + 'static>(task: smol::Task<Output<T>>) -> JoinHandle<T> {
+    CancellableTask::new(SmolTask(task.fallible()))
 }
 
 impl Spawn for Smol {
@@ -153,7 +135,7 @@ impl Spawn for Smol {
             Some(executor) => executor.spawn(future),
             None => smol::spawn(future),
         });
-        JoinHandle::new(task)
+        join_handle(task)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -162,7 +144,7 @@ impl Spawn for Smol {
         T: Send + 'static,
     {
         let executor = EXECUTOR.with_borrow(Clone::clone);
-        JoinHandle::new(smol::unblock(move || {
+        join_handle(smol::unblock(move || {
             let _enter = Enter::new(executor);
             catch_unwind(AssertUnwindSafe(f))
         }))

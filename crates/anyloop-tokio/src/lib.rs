@@ -57,7 +57,15 @@ impl Tokio {
     /// Returns `true` if the calling thread is inside a tokio runtime,
     /// whether anyloop or the application started it.
     pub fn is_current() -> bool {
-        IN_RUNTIME.get() || tokio::runtime::Handle::try_current().is_ok()
+        Tokio::is_anyloop_thread() || tokio::runtime::Handle::try_current().is_ok()
+    }
+
+    /// Returns `true` on the threads of a [`Runtime`] (its workers, its
+    /// blocking threads, and inside its `block_on`): the cheap part of
+    /// [`is_current`](Tokio::is_current), a thread-local read.
+    #[inline]
+    pub fn is_anyloop_thread() -> bool {
+        IN_RUNTIME.get()
     }
 }
 

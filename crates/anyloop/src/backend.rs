@@ -104,8 +104,9 @@ impl Backend {
     /// sees it; `None` if no runtime was found and the `smol` fallback is
     /// not compiled in.
     ///
-    /// The checks, in order: a tokio runtime (any: `Handle::try_current`),
-    /// an anyloop smol runtime, an async-std task, and then, when the `smol`
+    /// The checks, cheapest first: the threads of runtimes that anyloop
+    /// built (tokio, then smol), any other tokio runtime
+    /// (`Handle::try_current`), an async-std task, and then, when the `smol`
     /// feature is enabled, smol's global executor, which always answers
     /// (smol cannot tell whether the caller is inside `smol::block_on`).
     ///
@@ -123,13 +124,17 @@ impl Backend {
     #[inline]
     pub fn current() -> Option<Backend> {
         #[cfg(feature = "tokio")]
-        if anyloop_tokio::Tokio::is_current() {
+        if anyloop_tokio::Tokio::is_anyloop_thread() {
             return Some(Backend::Tokio);
         }
-        // Only worth asking when the answer could differ from the fallback.
-        #[cfg(all(feature = "smol", feature = "async-std"))]
+        // Only worth asking when another backend could answer otherwise.
+        #[cfg(all(feature = "smol", any(feature = "tokio", feature = "async-std")))]
         if anyloop_smol::Smol::is_current() {
             return Some(Backend::Smol);
+        }
+        #[cfg(feature = "tokio")]
+        if anyloop_tokio::Tokio::is_current() {
+            return Some(Backend::Tokio);
         }
         #[cfg(feature = "async-std")]
         if anyloop_async_std::AsyncStd::is_current() {

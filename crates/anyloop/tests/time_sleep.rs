@@ -95,7 +95,21 @@ async fn check_sleep_reset_moves_the_deadline<R: Runtime>(rt: R) {
         .await
         .unwrap_or_else(|_| panic!("reset sleep did not fire on {}", backend()));
     assert!(sleep.is_elapsed(), "on {}", backend());
-    // A completed sleep that is reset to the past is ready at once.
+    // A completed sleep that is reset to the future is pending again...
+    sleep
+        .as_mut()
+        .reset(Instant::now() + Duration::from_millis(5));
+    let again = std::future::poll_fn(|cx| std::task::Poll::Ready(sleep.as_mut().poll(cx))).await;
+    assert!(again.is_pending(), "on {}", backend());
+    anyloop::time::timeout(Duration::from_secs(5), sleep.as_mut())
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "a sleep reset after completing did not fire on {}",
+                backend()
+            )
+        });
+    // ...and one reset to the past is ready at once.
     sleep
         .as_mut()
         .reset(Instant::now() - Duration::from_millis(1));
