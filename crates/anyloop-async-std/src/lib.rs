@@ -31,17 +31,16 @@
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use anyloop_core::backend::{CancelFuture, CancellableTask, NativeOutput, NativeTask};
-use anyloop_core::task::PanicPayload;
+use anyloop_core::backend::{
+    CancelFuture, CancellableTask, NativeOutput, NativeTask, cancel_propagated, poll_propagated,
+};
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
-use futures_lite::FutureExt as _;
 
 /// async-std's global runtime.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +52,16 @@ thread_local! {
     static IN_BLOCKING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Restores `IN_BLOCKING` when a blocking task ends, even by panicking: the
+/// pool's threads are reused.
+struct BlockingFlag(bool);
+
+impl Drop for BlockingFlag {
+    fn drop(&mut self) {
+        IN_BLOCKING.set(self.0);
+    }
+}
+
 impl AsyncStd {
     /// Returns `true` if the caller runs inside an async-std task, an
     /// async-std `block_on`, or a blocking task spawned through `AsyncStd`.
@@ -61,22 +70,23 @@ impl AsyncStd {
     }
 }
 
-type Output<T> = Result<T, PanicPayload>;
-
-/// An async-std task as [`CancellableTask`] drives it: async-std's
-/// `JoinHandle` around the future's output or its panic.
-pub struct AsyncStdTask<T>(async_std::task::JoinHandle<Output<T>>);
+/// An async-std task as [`CancellableTask`] drives it.
+///
+/// async-std's executor and blocking pool catch a task's panic and re-raise
+/// it when the handle is polled; [`poll_propagated`] turns it into the
+/// output.
+pub struct AsyncStdTask<T>(async_std::task::JoinHandle<T>);
 
 impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     type Output = T;
 
     #[inline]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        Pin::new(&mut self.0).poll(cx).map(Some)
+        poll_propagated(Pin::new(&mut self.0), cx).map(Some)
     }
 
     fn cancel(self) -> CancelFuture<T> {
-        Box::pin(self.0.cancel())
+        cancel_propagated(self.0.cancel())
     }
 
     fn detach(self) {
@@ -104,7 +114,7 @@ impl Spawn for AsyncStd {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let task = async_std::task::spawn(AssertUnwindSafe(future).catch_unwind());
+        let task = async_std::task::spawn(future);
         CancellableTask::new(AsyncStdTask(task))
     }
 
@@ -114,10 +124,8 @@ impl Spawn for AsyncStd {
         T: Send + 'static,
     {
         let task = async_std::task::spawn_blocking(move || {
-            let was = IN_BLOCKING.replace(true);
-            let output = catch_unwind(AssertUnwindSafe(f));
-            IN_BLOCKING.set(was);
-            output
+            let _blocking = BlockingFlag(IN_BLOCKING.replace(true));
+            f()
         });
         CancellableTask::new(AsyncStdTask(task))
     }

@@ -8,19 +8,55 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll, Waker, ready};
 
 use crate::task::{JoinError, PanicPayload, TaskHandle};
 
-/// The output of a native task whose future was wrapped in
-/// [`catch_unwind`](std::panic::catch_unwind): `None` if the runtime dropped
-/// the task before it completed.
+/// The output of a native task: its value or its panic, or `None` if the
+/// runtime dropped the task before it completed.
 pub type NativeOutput<T> = Option<Result<T, PanicPayload>>;
 
 /// The future returned by [`NativeTask::cancel`].
 pub type CancelFuture<T> = Pin<Box<dyn Future<Output = NativeOutput<T>> + Send + 'static>>;
+
+/// Polls a native task handle whose runtime re-raises the task's panic in
+/// the poll (async-task's `propagate_panic`, used by smol's and async-std's
+/// executors and their blocking pools), returning the panic instead.
+///
+/// Catching at the join point costs one `catch_unwind` per join, not one per
+/// poll of the task, and the runtime already keeps the panic from unwinding
+/// into its worker threads.
+#[inline]
+pub fn poll_propagated<F: Future>(
+    future: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<F::Output, PanicPayload>> {
+    match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+        Ok(Poll::Pending) => Poll::Pending,
+        Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+        Err(payload) => Poll::Ready(Err(payload)),
+    }
+}
+
+/// Boxes a native cancellation future (one that gives `None` when the task
+/// was cancelled before completing) into a [`CancelFuture`], catching a
+/// panic that it re-raises as [`poll_propagated`] does.
+pub fn cancel_propagated<F, T>(cancel: F) -> CancelFuture<T>
+where
+    F: Future<Output = Option<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    Box::pin(async move {
+        let mut cancel = std::pin::pin!(cancel);
+        std::future::poll_fn(|cx| poll_propagated(cancel.as_mut(), cx))
+            .await
+            .transpose()
+    })
+}
 
 /// A runtime's own task handle, as [`CancellableTask`] drives it.
 pub trait NativeTask: Send + Unpin + 'static {
@@ -47,6 +83,9 @@ pub trait NativeTask: Send + Unpin + 'static {
 /// `&mut self` and never lock.
 pub struct CancellableTask<N: NativeTask> {
     state: Mutex<State<N>>,
+    // Set once the output has been returned, so that a native handle is
+    // never polled again (async-std's would panic).
+    joined: AtomicBool,
 }
 
 enum State<N: NativeTask> {
@@ -61,23 +100,30 @@ impl<N: NativeTask> CancellableTask<N> {
     pub fn new(native: N) -> Self {
         CancellableTask {
             state: Mutex::new(State::Running(native)),
+            joined: AtomicBool::new(false),
         }
     }
 }
 
 impl<N: NativeTask> State<N> {
+    #[inline]
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<N::Output, JoinError>> {
-        let output = match self {
-            State::Running(native) => ready!(native.poll_join(cx)),
-            State::Cancelling(cancel) => ready!(cancel.as_mut().poll(cx)),
+        match self {
+            // The hot path. The native handle stays in place once it has
+            // given its output (`joined` is set then): dropping it here or
+            // later costs the same.
+            State::Running(native) => native.poll_join(cx).map(join_result),
+            State::Cancelling(cancel) => {
+                let output = ready!(cancel.as_mut().poll(cx));
+                *self = State::Taken;
+                Poll::Ready(join_result(output))
+            }
             State::Finished(_) => match std::mem::replace(self, State::Taken) {
-                State::Finished(result) => return Poll::Ready(result),
+                State::Finished(result) => Poll::Ready(result),
                 _ => unreachable!(),
             },
             State::Taken => panic!("`JoinHandle` polled after completion"),
-        };
-        *self = State::Taken;
-        Poll::Ready(join_result(output))
+        }
     }
 }
 
@@ -95,14 +141,24 @@ impl<N: NativeTask> Unpin for CancellableTask<N> {}
 impl<N: NativeTask> Future for CancellableTask<N> {
     type Output = Result<N::Output, JoinError>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let state = self.get_mut().state.get_mut();
-        state.unwrap_or_else(PoisonError::into_inner).poll(cx)
+        let this = self.get_mut();
+        if *this.joined.get_mut() {
+            panic!("`JoinHandle` polled after completion");
+        }
+        let state = this.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let result = ready!(state.poll(cx));
+        *this.joined.get_mut() = true;
+        Poll::Ready(result)
     }
 }
 
 impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     fn abort(&self) {
+        if self.joined.load(Ordering::Relaxed) {
+            return;
+        }
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let native = match std::mem::replace(&mut *state, State::Taken) {
             State::Running(native) => native,
@@ -122,6 +178,9 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     }
 
     fn is_finished(&self) -> bool {
+        if self.joined.load(Ordering::Relaxed) {
+            return true;
+        }
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         match &*state {
             State::Finished(_) | State::Taken => true,
@@ -131,6 +190,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
                 let mut cx = Context::from_waker(Waker::noop());
                 match state.poll(&mut cx) {
                     Poll::Ready(result) => {
+                        // Dropping a finished native handle detaches nothing.
                         *state = State::Finished(result);
                         true
                     }

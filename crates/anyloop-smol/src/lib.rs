@@ -31,17 +31,16 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::thread;
 use std::time::Instant;
 
-use anyloop_core::backend::{CancelFuture, CancellableTask, NativeOutput, NativeTask};
-use anyloop_core::task::PanicPayload;
+use anyloop_core::backend::{
+    CancelFuture, CancellableTask, NativeOutput, NativeTask, cancel_propagated, poll_propagated,
+};
 use anyloop_core::{BlockOn, Spawn, Timer};
-use smol::future::FutureExt as _;
 use smol::{Executor, Timer as AsyncIoTimer};
 
 /// The smol executor that runs the caller.
@@ -83,22 +82,22 @@ impl Drop for Enter {
     }
 }
 
-type Output<T> = Result<T, PanicPayload>;
-
-/// A smol task as [`CancellableTask`] drives it: smol's `FallibleTask`
-/// around the future's output or its panic.
-pub struct SmolTask<T>(async_task::FallibleTask<Output<T>>);
+/// A smol task as [`CancellableTask`] drives it.
+///
+/// smol's executor and blocking pool catch a task's panic and re-raise it
+/// when the handle is polled; [`poll_propagated`] turns it into the output.
+pub struct SmolTask<T>(async_task::FallibleTask<T>);
 
 impl<T: Send + 'static> NativeTask for SmolTask<T> {
     type Output = T;
 
     #[inline]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        Pin::new(&mut self.0).poll(cx)
+        poll_propagated(Pin::new(&mut self.0), cx).map(Result::transpose)
     }
 
     fn cancel(self) -> CancelFuture<T> {
-        Box::pin(self.0.cancel())
+        cancel_propagated(self.0.cancel())
     }
 
     fn detach(self) {
@@ -117,7 +116,7 @@ impl<T> fmt::Debug for SmolTask<T> {
 /// semantics.
 pub type JoinHandle<T> = CancellableTask<SmolTask<T>>;
 
-fn join_handle<T: Send + 'static>(task: smol::Task<Output<T>>) -> JoinHandle<T> {
+fn join_handle<T: Send + 'static>(task: smol::Task<T>) -> JoinHandle<T> {
     CancellableTask::new(SmolTask(task.fallible()))
 }
 
@@ -130,7 +129,6 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let future = AssertUnwindSafe(future).catch_unwind();
         let task = EXECUTOR.with_borrow(|executor| match executor {
             Some(executor) => executor.spawn(future),
             None => smol::spawn(future),
@@ -146,7 +144,7 @@ impl Spawn for Smol {
         let executor = EXECUTOR.with_borrow(Clone::clone);
         join_handle(smol::unblock(move || {
             let _enter = Enter::new(executor);
-            catch_unwind(AssertUnwindSafe(f))
+            f()
         }))
     }
 }

@@ -104,8 +104,10 @@ impl Backend {
     /// sees it; `None` if no runtime was found and the `smol` fallback is
     /// not compiled in.
     ///
-    /// The checks, cheapest first: the threads of runtimes that anyloop
-    /// built (tokio, then smol), any other tokio runtime
+    /// The checks, cheapest first: the task that anyloop is running (tasks
+    /// spawned through the ambient API and `Runtime::block_on` carry their
+    /// backend), the threads of runtimes that anyloop built (tokio, then
+    /// smol), any other tokio runtime
     /// (`Handle::try_current`), an async-std task, and then, when the `smol`
     /// feature is enabled, smol's global executor, which always answers
     /// (smol cannot tell whether the caller is inside `smol::block_on`).
@@ -123,6 +125,9 @@ impl Backend {
     /// ```
     #[inline]
     pub fn current() -> Option<Backend> {
+        if let Some(backend) = crate::rt::polling() {
+            return Some(backend);
+        }
         #[cfg(feature = "tokio")]
         if anyloop_tokio::Tokio::is_anyloop_thread() {
             return Some(Backend::Tokio);

@@ -24,6 +24,7 @@
 //! assert_eq!(anyloop::run(ping(&Current)), "pong");
 //! ```
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -74,17 +75,70 @@ pub(crate) fn current_backend() -> Backend {
     }
 }
 
+thread_local! {
+    // The backend of the task, blocking closure or `block_on` that anyloop
+    // is running on this thread: the first, cheapest answer of
+    // `Backend::current`, so that code inside tasks spawned through anyloop
+    // finds its runtime with one thread-local read.
+    static POLLING: Cell<Option<Backend>> = const { Cell::new(None) };
+}
+
+/// The backend that anyloop is running on this thread, if any.
+#[inline]
+pub(crate) fn polling() -> Option<Backend> {
+    POLLING.get()
+}
+
+/// Marks the thread with a backend until dropped (also on unwind).
+pub(crate) struct Polling(Option<Backend>);
+
+impl Polling {
+    #[inline]
+    pub(crate) fn enter(backend: Backend) -> Polling {
+        Polling(POLLING.replace(Some(backend)))
+    }
+}
+
+impl Drop for Polling {
+    #[inline]
+    fn drop(&mut self) {
+        POLLING.set(self.0);
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future that marks the thread with its backend while it is polled.
+    pub(crate) struct Tagged<F> {
+        pub(crate) backend: Backend,
+        #[pin]
+        pub(crate) future: F,
+    }
+}
+
+impl<F: Future> Future for Tagged<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let _polling = Polling::enter(*this.backend);
+        this.future.poll(cx)
+    }
+}
+
 impl Spawn for Current {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
 
-    #[inline]
+    #[inline(always)]
     #[track_caller]
     fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        match current_backend() {
+        let backend = current_backend();
+        let future = Tagged { backend, future };
+        match backend {
             #[cfg(feature = "tokio")]
             Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),
             #[cfg(feature = "smol")]
@@ -101,7 +155,12 @@ impl Spawn for Current {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        match current_backend() {
+        let backend = current_backend();
+        let f = move || {
+            let _polling = Polling::enter(backend);
+            f()
+        };
+        match backend {
             #[cfg(feature = "tokio")]
             Backend::Tokio => JoinHandle::from(Tokio.spawn_blocking(f)),
             #[cfg(feature = "smol")]

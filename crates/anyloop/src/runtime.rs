@@ -71,6 +71,10 @@ impl Runtime {
     /// As the backend's own `block_on`: when called from inside an async
     /// context of tokio.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let future = crate::rt::Tagged {
+            backend: self.backend(),
+            future,
+        };
         match &self.inner {
             #[cfg(feature = "tokio")]
             Inner::Tokio(rt) => rt.block_on(future),

@@ -39,7 +39,7 @@ use crate::rt::{Current, Spawn};
 ///     assert_eq!(handle.await.unwrap(), 42);
 /// });
 /// ```
-#[inline]
+#[inline(always)]
 #[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
