@@ -67,10 +67,12 @@ fn timeout_ready(c: &mut Criterion, rts: &'static Runtimes) {
         rt,
         anyloop::time::timeout(LONG, ready(1)).await
     );
-    // smol has no timeout function; this is how smol code writes one.
+    // smol has no timeout function; this is how smol code writes one (the
+    // timer starts when the timeout is created, as in tokio and anyloop).
     let smol_timeout = || {
-        async { Ok(ready(1).await) }.or(async {
-            smol::Timer::after(LONG).await;
+        let timer = smol::Timer::after(LONG);
+        async { Ok(ready(1).await) }.or(async move {
+            timer.await;
             Err(())
         })
     };

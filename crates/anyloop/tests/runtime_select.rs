@@ -261,7 +261,11 @@ fn current_thread_runs_tasks_on_the_calling_thread() {
 fn a_panic_in_block_on_leaves_no_runtime_marked_on_the_thread() {
     let outside = Backend::current();
     for &backend in Backend::available() {
-        let rt = Runtime::builder().backend(backend).current_thread().build().unwrap();
+        let rt = Runtime::builder()
+            .backend(backend)
+            .current_thread()
+            .build()
+            .unwrap();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             rt.block_on(async {
                 let inner = anyloop::spawn(async { Backend::current() }).await.unwrap();
@@ -270,6 +274,10 @@ fn a_panic_in_block_on_leaves_no_runtime_marked_on_the_thread() {
             })
         }));
         assert!(result.is_err(), "{backend}");
-        assert_eq!(Backend::current(), outside, "a stale marker after {backend}");
+        assert_eq!(
+            Backend::current(),
+            outside,
+            "a stale marker after {backend}"
+        );
     }
 }
