@@ -189,3 +189,65 @@ impl BlockOn for Runtime {
         async_std::task::block_on(future)
     }
 }
+
+/// The sockets of [`AsyncStd`]: async-io's, which async-std uses, shared with the
+/// other async-io backend. They implement the traits of
+/// [`anyloop_core::net`]; see [`Net`](anyloop_core::net::Net).
+pub use anyloop_async_io::net;
+
+/// `Net` for [`AsyncStd`]: async-io's sockets.
+mod net_impl {
+    use std::future::Future;
+    use std::io;
+    use std::net::SocketAddr;
+    #[cfg(unix)]
+    use std::path::Path;
+
+    use anyloop_core::net::Net;
+
+    use crate::net::{TcpListener, TcpStream, UdpSocket};
+    #[cfg(unix)]
+    use crate::net::{UnixDatagram, UnixListener, UnixStream};
+
+    impl Net for crate::AsyncStd {
+        type TcpListener = TcpListener;
+        type TcpStream = TcpStream;
+        type UdpSocket = UdpSocket;
+        #[cfg(unix)]
+        type UnixListener = UnixListener;
+        #[cfg(unix)]
+        type UnixStream = UnixStream;
+        #[cfg(unix)]
+        type UnixDatagram = UnixDatagram;
+
+        fn bind_tcp(&self, addr: SocketAddr) -> io::Result<TcpListener> {
+            TcpListener::bind(addr)
+        }
+
+        fn connect_tcp(
+            &self,
+            addr: SocketAddr,
+        ) -> impl Future<Output = io::Result<TcpStream>> + Send {
+            TcpStream::connect(addr)
+        }
+
+        fn bind_udp(&self, addr: SocketAddr) -> io::Result<UdpSocket> {
+            UdpSocket::bind(addr)
+        }
+
+        #[cfg(unix)]
+        fn bind_unix(&self, path: &Path) -> io::Result<UnixListener> {
+            UnixListener::bind(path)
+        }
+
+        #[cfg(unix)]
+        fn connect_unix(&self, path: &Path) -> impl Future<Output = io::Result<UnixStream>> + Send {
+            UnixStream::connect(path)
+        }
+
+        #[cfg(unix)]
+        fn bind_unix_datagram(&self, path: &Path) -> io::Result<UnixDatagram> {
+            UnixDatagram::bind(path)
+        }
+    }
+}

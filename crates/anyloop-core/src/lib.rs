@@ -2,9 +2,10 @@
 //!
 //! This crate depends on no async runtime. It defines:
 //!
-//! - the three ideas every backend implements: [`Spawn`] (run a future or a
-//!   blocking closure as a task), [`Timer`] (fire at a deadline) and
-//!   [`BlockOn`] (drive a future to completion on the current thread);
+//! - the ideas every backend implements: [`Spawn`] (run a future or a
+//!   blocking closure as a task), [`Timer`] (fire at a deadline),
+//!   [`net::Net`] (sockets, as `futures-io` byte streams) and [`BlockOn`]
+//!   (drive a future to completion on the current thread);
 //! - the shared task types: [`task::JoinError`], [`task::TaskHandle`],
 //!   [`task::AbortOnDrop`] and [`task::yield_now`];
 //! - the shared time types, written once over any [`Timer`]:
@@ -42,6 +43,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod net;
 pub mod task;
 pub mod time;
 
@@ -106,13 +108,13 @@ pub trait BlockOn {
     fn block_on<F: Future>(&self, future: F) -> F::Output;
 }
 
-/// A runtime: spawning and timers, cheap to clone and shareable.
+/// A runtime: spawning, timers and sockets, cheap to clone and shareable.
 ///
 /// This is the bound a runtime-generic library writes against:
 /// `async fn work<R: Runtime>(rt: &R)`. It is implemented for every type
 /// that implements its supertraits.
-pub trait Runtime: Spawn + Timer + Clone + Send + Sync + 'static {}
+pub trait Runtime: Spawn + Timer + net::Net + Clone + Send + Sync + 'static {}
 
-impl<R: Spawn + Timer + Clone + Send + Sync + 'static> Runtime for R {}
+impl<R: Spawn + Timer + net::Net + Clone + Send + Sync + 'static> Runtime for R {}
 
 pub use time::TimerExt;

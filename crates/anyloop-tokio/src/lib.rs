@@ -28,6 +28,8 @@
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+pub mod net;
+
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;

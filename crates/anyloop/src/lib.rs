@@ -81,6 +81,8 @@ compile_error!(
 );
 
 mod backend;
+pub mod io;
+pub mod net;
 pub mod rt;
 mod runtime;
 pub mod task;

@@ -32,7 +32,16 @@ use std::time::Instant;
 
 #[cfg(feature = "async-std")]
 pub use anyloop_async_std::AsyncStd;
+pub use anyloop_core::net::Net;
 pub use anyloop_core::{BlockOn, Runtime, Spawn, Timer, TimerExt};
+
+/// The socket traits of the static face, which every backend's socket types
+/// (and the ambient ones of [`crate::net`]) implement.
+pub mod net {
+    pub use anyloop_core::net::{TcpListener, TcpStream, UdpSocket};
+    #[cfg(unix)]
+    pub use anyloop_core::net::{UnixDatagram, UnixListener, UnixStream};
+}
 #[cfg(feature = "smol")]
 pub use anyloop_smol::Smol;
 #[cfg(feature = "tokio")]

@@ -1,0 +1,778 @@
+//! TCP, UDP and Unix-domain sockets on async-io's reactor.
+//!
+//! Each type wraps [`Async`] around the `std` socket of the same name and
+//! implements the trait of the same name in [`anyloop_core::net`], which
+//! gives the methods (bring the traits into scope, e.g. through
+//! `anyloop::rt::net`). The halves of a split stream share its `Async` in an
+//! [`Arc`]. `get_ref`, `get_mut` and `into_inner` reach the `Async`.
+//!
+//! Where async-io's own behaviour differs from the meaning shared by every
+//! anyloop backend, these types follow anyloop:
+//!
+//! - `close` (`poll_close`) shuts down the write side; `Async`'s only
+//!   flushes.
+//! - Dropping an owned write half shuts down the write side.
+//! - `into_std` hands the socket back in blocking mode; `Async::into_inner`
+//!   leaves it non-blocking.
+//!
+//! `poll_accept` keeps one waker per listener (async-io's `poll_readable`):
+//! two tasks polling the same listener would keep waking each other. Tasks
+//! that share a listener should await `accept`, which any number of tasks
+//! may wait on at once.
+
+use std::fmt;
+use std::future::Future;
+use std::io::{self, IoSlice, IoSliceMut};
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use anyloop_core::net as core_net;
+use async_io::Async;
+use futures_io::{AsyncRead, AsyncWrite};
+
+/// What the shared code needs of a `std` socket.
+trait StdSocket {
+    fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()>;
+}
+
+/// What the shared code needs of a `std` byte stream.
+trait StdStream: StdSocket {
+    fn shutdown(&self, how: Shutdown) -> io::Result<()>;
+}
+
+macro_rules! std_socket {
+    ($($ty:ty),* $(,)?) => {$(
+        impl StdSocket for $ty {
+            #[inline]
+            fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+                <$ty>::set_nonblocking(self, nonblocking)
+            }
+        }
+    )*};
+}
+
+macro_rules! std_stream {
+    ($($ty:ty),* $(,)?) => {$(
+        impl StdStream for $ty {
+            #[inline]
+            fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+                <$ty>::shutdown(self, how)
+            }
+        }
+    )*};
+}
+
+std_socket!(
+    std::net::TcpListener,
+    std::net::TcpStream,
+    std::net::UdpSocket
+);
+std_stream!(std::net::TcpStream);
+
+/// `Async::into_inner`, then back to blocking mode: async-io leaves the
+/// socket non-blocking, the traits promise a blocking one.
+fn into_blocking<T: StdSocket>(io: Async<T>) -> io::Result<T> {
+    let io = io.into_inner()?;
+    io.set_nonblocking(false)?;
+    Ok(io)
+}
+
+/// Runs the non-blocking `op` until it does anything but `WouldBlock`,
+/// waiting for readability in between.
+///
+/// Cancel safe: `op` takes nothing from the socket unless it succeeds, and
+/// then its result is returned at once.
+fn poll_read_with<T, R>(
+    io: &Async<T>,
+    cx: &mut Context<'_>,
+    mut op: impl FnMut(&T) -> io::Result<R>,
+) -> Poll<io::Result<R>> {
+    loop {
+        match op(io.get_ref()) {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => ready!(io.poll_readable(cx))?,
+            res => return Poll::Ready(res),
+        }
+    }
+}
+
+/// Shuts down the write side. `NotConnected` (the connection is already
+/// gone: macOS reports so once the peer has reset it, Linux once the
+/// connection is closed) leaves nothing to shut down, so it counts as done.
+fn shutdown_write<T: StdStream>(io: &T) -> io::Result<()> {
+    match io.shutdown(Shutdown::Write) {
+        Err(err) if err.kind() == io::ErrorKind::NotConnected => Ok(()),
+        res => res,
+    }
+}
+
+/// `get_ref`, `get_mut`, `into_inner`, `From` and `Debug` for a type that
+/// owns its `Async`.
+macro_rules! wrapper {
+    ($($ty:ident => $std:ty),* $(,)?) => {$(
+        impl $ty {
+            /// Returns a reference to the `Async` socket.
+            #[inline]
+            pub fn get_ref(&self) -> &Async<$std> {
+                &self.0
+            }
+
+            /// Returns a mutable reference to the `Async` socket.
+            #[inline]
+            pub fn get_mut(&mut self) -> &mut Async<$std> {
+                &mut self.0
+            }
+
+            /// Returns the `Async` socket.
+            #[inline]
+            pub fn into_inner(self) -> Async<$std> {
+                self.0
+            }
+        }
+
+        impl From<Async<$std>> for $ty {
+            #[inline]
+            fn from(io: Async<$std>) -> Self {
+                $ty(io)
+            }
+        }
+
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(self.0.get_ref(), f)
+            }
+        }
+    )*};
+}
+
+/// The futures-io traits of a byte stream and of its owned halves, the
+/// halves' accessors and `Debug`, and the write half's shutdown on drop.
+macro_rules! byte_stream {
+    ($stream:ident, $read:ident, $write:ident, $std:ty) => {
+        impl AsyncRead for $stream {
+            #[inline]
+            fn poll_read(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &mut [u8],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut self.0).poll_read(cx, buf)
+            }
+
+            #[inline]
+            fn poll_read_vectored(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &mut [IoSliceMut<'_>],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut self.0).poll_read_vectored(cx, bufs)
+            }
+        }
+
+        impl AsyncWrite for $stream {
+            #[inline]
+            fn poll_write(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &[u8],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut self.0).poll_write(cx, buf)
+            }
+
+            #[inline]
+            fn poll_write_vectored(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
+            }
+
+            #[inline]
+            fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Pin::new(&mut self.0).poll_flush(cx)
+            }
+
+            /// Shuts down the write side (`Async`'s own `poll_close` only
+            /// flushes).
+            fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Poll::Ready(shutdown_write(self.0.get_ref()))
+            }
+        }
+
+        impl $stream {
+            fn split(self) -> ($read, $write) {
+                let io = Arc::new(self.0);
+                ($read(io.clone()), $write(io))
+            }
+        }
+
+        impl $read {
+            /// Returns a reference to the `Async` socket, shared with the
+            /// write half.
+            #[inline]
+            pub fn get_ref(&self) -> &Async<$std> {
+                &self.0
+            }
+        }
+
+        impl AsyncRead for $read {
+            #[inline]
+            fn poll_read(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &mut [u8],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut &*self.0).poll_read(cx, buf)
+            }
+
+            #[inline]
+            fn poll_read_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &mut [IoSliceMut<'_>],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut &*self.0).poll_read_vectored(cx, bufs)
+            }
+        }
+
+        impl fmt::Debug for $read {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($read))
+                    .field(self.0.get_ref())
+                    .finish()
+            }
+        }
+
+        impl $write {
+            /// Returns a reference to the `Async` socket, shared with the
+            /// read half.
+            #[inline]
+            pub fn get_ref(&self) -> &Async<$std> {
+                &self.0
+            }
+        }
+
+        impl AsyncWrite for $write {
+            #[inline]
+            fn poll_write(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &[u8],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut &*self.0).poll_write(cx, buf)
+            }
+
+            #[inline]
+            fn poll_write_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                Pin::new(&mut &*self.0).poll_write_vectored(cx, bufs)
+            }
+
+            #[inline]
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Pin::new(&mut &*self.0).poll_flush(cx)
+            }
+
+            /// Shuts down the write side; the read half can still read.
+            fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Poll::Ready(shutdown_write(self.0.get_ref()))
+            }
+        }
+
+        impl Drop for $write {
+            /// Shuts down the write side, so the peer reads the end of the
+            /// stream even while the read half lives on.
+            fn drop(&mut self) {
+                let _ = shutdown_write(self.0.get_ref());
+            }
+        }
+
+        impl fmt::Debug for $write {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($write))
+                    .field(self.0.get_ref())
+                    .finish()
+            }
+        }
+    };
+}
+
+/// A TCP listener on async-io's reactor.
+///
+/// Made by [`bind`](TcpListener::bind) or
+/// [`from_std`](core_net::TcpListener::from_std); its other methods are
+/// those of [`anyloop_core::net::TcpListener`].
+pub struct TcpListener(Async<std::net::TcpListener>);
+
+/// A TCP connection on async-io's reactor: a byte stream (futures-io
+/// [`AsyncRead`] + [`AsyncWrite`]).
+///
+/// Made by [`connect`](TcpStream::connect), an accept, or
+/// [`from_std`](core_net::TcpStream::from_std); its other methods are those
+/// of [`anyloop_core::net::TcpStream`].
+pub struct TcpStream(Async<std::net::TcpStream>);
+
+/// The read half of a [`TcpStream`], made by
+/// [`into_split`](core_net::TcpStream::into_split).
+pub struct OwnedReadHalf(Arc<Async<std::net::TcpStream>>);
+
+/// The write half of a [`TcpStream`], made by
+/// [`into_split`](core_net::TcpStream::into_split). Dropping it shuts down
+/// the write side.
+pub struct OwnedWriteHalf(Arc<Async<std::net::TcpStream>>);
+
+/// A UDP socket on async-io's reactor.
+///
+/// Made by [`bind`](UdpSocket::bind) or
+/// [`from_std`](core_net::UdpSocket::from_std); its other methods are those
+/// of [`anyloop_core::net::UdpSocket`]. Any number of tasks may send and
+/// receive at once.
+pub struct UdpSocket(Async<std::net::UdpSocket>);
+
+wrapper! {
+    TcpListener => std::net::TcpListener,
+    TcpStream => std::net::TcpStream,
+    UdpSocket => std::net::UdpSocket,
+}
+byte_stream!(
+    TcpStream,
+    OwnedReadHalf,
+    OwnedWriteHalf,
+    std::net::TcpStream
+);
+
+impl TcpListener {
+    /// Binds a listener to `addr` (port 0: any free port).
+    ///
+    /// # Errors
+    ///
+    /// The error of the bind, such as `AddrInUse`.
+    pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+        Async::<std::net::TcpListener>::bind(addr).map(TcpListener)
+    }
+}
+
+impl TcpStream {
+    /// Connects to `addr`.
+    ///
+    /// # Errors
+    ///
+    /// The error of the connection, such as `ConnectionRefused`.
+    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+        Async::<std::net::TcpStream>::connect(addr)
+            .await
+            .map(TcpStream)
+    }
+}
+
+impl UdpSocket {
+    /// Binds a socket to `addr` (port 0: any free port).
+    ///
+    /// # Errors
+    ///
+    /// The error of the bind, such as `AddrInUse`.
+    pub fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
+        Async::<std::net::UdpSocket>::bind(addr).map(UdpSocket)
+    }
+}
+
+impl core_net::TcpListener for TcpListener {
+    type Stream = TcpStream;
+
+    fn from_std(listener: std::net::TcpListener) -> io::Result<Self> {
+        Async::new(listener).map(TcpListener)
+    }
+
+    fn into_std(self) -> io::Result<std::net::TcpListener> {
+        into_blocking(self.0)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().local_addr()
+    }
+
+    fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let (stream, addr) = ready!(poll_read_with(&self.0, cx, std::net::TcpListener::accept))?;
+        Poll::Ready(Ok((TcpStream(Async::new(stream)?), addr)))
+    }
+
+    /// Waits with async-io's `read_with`, which any number of tasks may
+    /// wait on at once (`poll_accept` keeps one waker).
+    async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let (stream, addr) = self.0.read_with(std::net::TcpListener::accept).await?;
+        Ok((TcpStream(Async::new(stream)?), addr))
+    }
+}
+
+impl core_net::TcpStream for TcpStream {
+    type OwnedReadHalf = OwnedReadHalf;
+    type OwnedWriteHalf = OwnedWriteHalf;
+
+    fn from_std(stream: std::net::TcpStream) -> io::Result<Self> {
+        Async::new(stream).map(TcpStream)
+    }
+
+    fn into_std(self) -> io::Result<std::net::TcpStream> {
+        into_blocking(self.0)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().local_addr()
+    }
+
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().peer_addr()
+    }
+
+    fn nodelay(&self) -> io::Result<bool> {
+        self.0.get_ref().nodelay()
+    }
+
+    fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.0.get_ref().set_nodelay(nodelay)
+    }
+
+    fn ttl(&self) -> io::Result<u32> {
+        self.0.get_ref().ttl()
+    }
+
+    fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.0.get_ref().set_ttl(ttl)
+    }
+
+    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.0.get_ref().shutdown(how)
+    }
+
+    fn peek(&self, buf: &mut [u8]) -> impl Future<Output = io::Result<usize>> + Send {
+        self.0.peek(buf)
+    }
+
+    fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        self.split()
+    }
+}
+
+impl core_net::UdpSocket for UdpSocket {
+    fn from_std(socket: std::net::UdpSocket) -> io::Result<Self> {
+        Async::new(socket).map(UdpSocket)
+    }
+
+    fn into_std(self) -> io::Result<std::net::UdpSocket> {
+        into_blocking(self.0)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().local_addr()
+    }
+
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().peer_addr()
+    }
+
+    fn connect(&self, addr: SocketAddr) -> io::Result<()> {
+        self.0.get_ref().connect(addr)
+    }
+
+    fn send(&self, buf: &[u8]) -> impl Future<Output = io::Result<usize>> + Send {
+        self.0.send(buf)
+    }
+
+    fn recv(&self, buf: &mut [u8]) -> impl Future<Output = io::Result<usize>> + Send {
+        self.0.recv(buf)
+    }
+
+    fn send_to(
+        &self,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> impl Future<Output = io::Result<usize>> + Send {
+        self.0.send_to(buf, target)
+    }
+
+    fn recv_from(
+        &self,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
+        self.0.recv_from(buf)
+    }
+
+    fn peek_from(
+        &self,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
+        self.0.peek_from(buf)
+    }
+
+    fn broadcast(&self) -> io::Result<bool> {
+        self.0.get_ref().broadcast()
+    }
+
+    fn set_broadcast(&self, on: bool) -> io::Result<()> {
+        self.0.get_ref().set_broadcast(on)
+    }
+
+    fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.0.get_ref().set_ttl(ttl)
+    }
+
+    fn ttl(&self) -> io::Result<u32> {
+        self.0.get_ref().ttl()
+    }
+
+    fn join_multicast_v4(&self, group: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.0.get_ref().join_multicast_v4(&group, &interface)
+    }
+
+    fn leave_multicast_v4(&self, group: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.0.get_ref().leave_multicast_v4(&group, &interface)
+    }
+
+    fn join_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.0.get_ref().join_multicast_v6(group, interface)
+    }
+
+    fn leave_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.0.get_ref().leave_multicast_v6(group, interface)
+    }
+
+    fn multicast_loop_v4(&self) -> io::Result<bool> {
+        self.0.get_ref().multicast_loop_v4()
+    }
+
+    fn set_multicast_loop_v4(&self, on: bool) -> io::Result<()> {
+        self.0.get_ref().set_multicast_loop_v4(on)
+    }
+}
+
+#[cfg(unix)]
+pub use self::unix::*;
+
+#[cfg(unix)]
+mod unix {
+    use std::os::unix::net::SocketAddr;
+    use std::path::Path;
+
+    use super::*;
+
+    std_socket!(
+        std::os::unix::net::UnixListener,
+        std::os::unix::net::UnixStream,
+        std::os::unix::net::UnixDatagram,
+    );
+    std_stream!(std::os::unix::net::UnixStream);
+
+    /// A Unix-domain stream listener on async-io's reactor.
+    ///
+    /// Made by [`bind`](UnixListener::bind) or
+    /// [`from_std`](core_net::UnixListener::from_std); its other methods are
+    /// those of [`anyloop_core::net::UnixListener`].
+    pub struct UnixListener(Async<std::os::unix::net::UnixListener>);
+
+    /// A Unix-domain stream connection on async-io's reactor: a byte stream
+    /// (futures-io [`AsyncRead`] + [`AsyncWrite`]).
+    ///
+    /// Made by [`connect`](UnixStream::connect),
+    /// [`pair`](core_net::UnixStream::pair), an accept, or
+    /// [`from_std`](core_net::UnixStream::from_std); its other methods are
+    /// those of [`anyloop_core::net::UnixStream`].
+    pub struct UnixStream(Async<std::os::unix::net::UnixStream>);
+
+    /// The read half of a [`UnixStream`], made by
+    /// [`into_split`](core_net::UnixStream::into_split).
+    pub struct UnixOwnedReadHalf(Arc<Async<std::os::unix::net::UnixStream>>);
+
+    /// The write half of a [`UnixStream`], made by
+    /// [`into_split`](core_net::UnixStream::into_split). Dropping it shuts
+    /// down the write side.
+    pub struct UnixOwnedWriteHalf(Arc<Async<std::os::unix::net::UnixStream>>);
+
+    /// A Unix-domain datagram socket on async-io's reactor.
+    ///
+    /// Made by [`bind`](UnixDatagram::bind),
+    /// [`unbound`](core_net::UnixDatagram::unbound),
+    /// [`pair`](core_net::UnixDatagram::pair) or
+    /// [`from_std`](core_net::UnixDatagram::from_std); its other methods are
+    /// those of [`anyloop_core::net::UnixDatagram`].
+    pub struct UnixDatagram(Async<std::os::unix::net::UnixDatagram>);
+
+    wrapper! {
+        UnixListener => std::os::unix::net::UnixListener,
+        UnixStream => std::os::unix::net::UnixStream,
+        UnixDatagram => std::os::unix::net::UnixDatagram,
+    }
+    byte_stream!(
+        UnixStream,
+        UnixOwnedReadHalf,
+        UnixOwnedWriteHalf,
+        std::os::unix::net::UnixStream
+    );
+
+    impl UnixListener {
+        /// Binds a listener to the file `path`, which must not exist yet.
+        ///
+        /// # Errors
+        ///
+        /// The error of the bind, such as `AddrInUse` if `path` exists.
+        pub fn bind(path: &Path) -> io::Result<UnixListener> {
+            Async::<std::os::unix::net::UnixListener>::bind(path).map(UnixListener)
+        }
+    }
+
+    impl UnixStream {
+        /// Connects to the listener at `path`.
+        ///
+        /// # Errors
+        ///
+        /// The error of the connection: `NotFound` if nothing is at `path`,
+        /// `ConnectionRefused` if no listener is.
+        pub async fn connect(path: &Path) -> io::Result<UnixStream> {
+            Async::<std::os::unix::net::UnixStream>::connect(path)
+                .await
+                .map(UnixStream)
+        }
+    }
+
+    impl UnixDatagram {
+        /// Binds a socket to the file `path`, which must not exist yet.
+        ///
+        /// # Errors
+        ///
+        /// The error of the bind, such as `AddrInUse` if `path` exists.
+        pub fn bind(path: &Path) -> io::Result<UnixDatagram> {
+            Async::<std::os::unix::net::UnixDatagram>::bind(path).map(UnixDatagram)
+        }
+    }
+
+    impl core_net::UnixListener for UnixListener {
+        type Stream = UnixStream;
+
+        fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<Self> {
+            Async::new(listener).map(UnixListener)
+        }
+
+        fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
+            into_blocking(self.0)
+        }
+
+        fn local_addr(&self) -> io::Result<SocketAddr> {
+            self.0.get_ref().local_addr()
+        }
+
+        fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+            let (stream, addr) = ready!(poll_read_with(
+                &self.0,
+                cx,
+                std::os::unix::net::UnixListener::accept
+            ))?;
+            Poll::Ready(Ok((UnixStream(Async::new(stream)?), addr)))
+        }
+
+        /// Waits with async-io's `read_with`, which any number of tasks may
+        /// wait on at once (`poll_accept` keeps one waker).
+        async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+            let (stream, addr) = self
+                .0
+                .read_with(std::os::unix::net::UnixListener::accept)
+                .await?;
+            Ok((UnixStream(Async::new(stream)?), addr))
+        }
+    }
+
+    impl core_net::UnixStream for UnixStream {
+        type OwnedReadHalf = UnixOwnedReadHalf;
+        type OwnedWriteHalf = UnixOwnedWriteHalf;
+
+        fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<Self> {
+            Async::new(stream).map(UnixStream)
+        }
+
+        fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
+            into_blocking(self.0)
+        }
+
+        fn pair() -> io::Result<(Self, Self)> {
+            let (a, b) = Async::<std::os::unix::net::UnixStream>::pair()?;
+            Ok((UnixStream(a), UnixStream(b)))
+        }
+
+        fn local_addr(&self) -> io::Result<SocketAddr> {
+            self.0.get_ref().local_addr()
+        }
+
+        fn peer_addr(&self) -> io::Result<SocketAddr> {
+            self.0.get_ref().peer_addr()
+        }
+
+        fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+            self.0.get_ref().shutdown(how)
+        }
+
+        fn into_split(self) -> (UnixOwnedReadHalf, UnixOwnedWriteHalf) {
+            self.split()
+        }
+    }
+
+    impl core_net::UnixDatagram for UnixDatagram {
+        fn from_std(socket: std::os::unix::net::UnixDatagram) -> io::Result<Self> {
+            Async::new(socket).map(UnixDatagram)
+        }
+
+        fn into_std(self) -> io::Result<std::os::unix::net::UnixDatagram> {
+            into_blocking(self.0)
+        }
+
+        fn unbound() -> io::Result<Self> {
+            Async::<std::os::unix::net::UnixDatagram>::unbound().map(UnixDatagram)
+        }
+
+        fn pair() -> io::Result<(Self, Self)> {
+            let (a, b) = Async::<std::os::unix::net::UnixDatagram>::pair()?;
+            Ok((UnixDatagram(a), UnixDatagram(b)))
+        }
+
+        fn connect(&self, path: &Path) -> io::Result<()> {
+            self.0.get_ref().connect(path)
+        }
+
+        fn local_addr(&self) -> io::Result<SocketAddr> {
+            self.0.get_ref().local_addr()
+        }
+
+        fn peer_addr(&self) -> io::Result<SocketAddr> {
+            self.0.get_ref().peer_addr()
+        }
+
+        fn send(&self, buf: &[u8]) -> impl Future<Output = io::Result<usize>> + Send {
+            self.0.send(buf)
+        }
+
+        fn recv(&self, buf: &mut [u8]) -> impl Future<Output = io::Result<usize>> + Send {
+            self.0.recv(buf)
+        }
+
+        fn send_to(
+            &self,
+            buf: &[u8],
+            path: &Path,
+        ) -> impl Future<Output = io::Result<usize>> + Send {
+            self.0.send_to(buf, path)
+        }
+
+        fn recv_from(
+            &self,
+            buf: &mut [u8],
+        ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
+            self.0.recv_from(buf)
+        }
+
+        fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+            self.0.get_ref().shutdown(how)
+        }
+    }
+}

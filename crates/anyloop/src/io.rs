@@ -1,0 +1,54 @@
+//! Byte I/O: the `futures-io` traits that anyloop's streams implement, with
+//! the extension traits and helpers to use them.
+//!
+//! These are the traits runtime-independent crates accept
+//! (async-tungstenite, futures-rustls, async-compression, ...). The helpers
+//! come from [`futures-lite`](https://docs.rs/futures-lite), smol's own
+//! toolkit, and work on any backend. With the `tokio-io` feature, anyloop's
+//! streams also implement tokio's `AsyncRead`/`AsyncWrite`, so tokio codecs
+//! (tokio-util's `Framed`, ...) run on every backend.
+//!
+//! # Examples
+//!
+//! ```
+//! use anyloop::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+//!
+//! anyloop::run(async {
+//!     let (a, b) = anyloop::net::UnixStream::pair()?;
+//!     let (mut a, b) = (a, BufReader::new(b));
+//!     a.write_all(b"one\ntwo\n").await?;
+//!     a.close().await?;
+//!     let lines: Vec<String> = {
+//!         use anyloop::io::StreamExt;
+//!         b.lines().map(|line| line.unwrap()).collect().await
+//!     };
+//!     assert_eq!(lines, ["one", "two"]);
+//!     std::io::Result::Ok(())
+//! })?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+#[doc(no_inline)]
+pub use futures_lite::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite,
+    AsyncWriteExt, BufReader, BufWriter, Cursor, ReadHalf, WriteHalf, copy, empty, repeat, sink,
+    split,
+};
+#[doc(no_inline)]
+pub use futures_lite::stream::StreamExt;
+
+/// tokio's `poll_read` over futures-io's: fills the unfilled part of `buf`.
+///
+/// Only the part of the buffer that was never initialised is zeroed, once:
+/// a reused buffer costs nothing.
+#[cfg(feature = "tokio-io")]
+pub(crate) fn poll_read_tokio<R: AsyncRead + ?Sized>(
+    reader: std::pin::Pin<&mut R>,
+    cx: &mut std::task::Context<'_>,
+    buf: &mut tokio::io::ReadBuf<'_>,
+) -> std::task::Poll<std::io::Result<()>> {
+    let unfilled = buf.initialize_unfilled();
+    let n = std::task::ready!(reader.poll_read(cx, unfilled))?;
+    buf.advance(n);
+    std::task::Poll::Ready(Ok(()))
+}

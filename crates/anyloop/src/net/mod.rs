@@ -1,0 +1,341 @@
+//! Sockets on the runtime that runs the caller: TCP, UDP, Unix domain, and
+//! name resolution.
+//!
+//! Written once, these work on every backend with one meaning:
+//!
+//! - Errors are `io::Error`s with the kind of the failure, the same on every
+//!   backend: a refused connection is `ConnectionRefused`, an address in use
+//!   `AddrInUse`, a write to a connection the peer reset `BrokenPipe` or
+//!   `ConnectionReset`; a read after the peer closed its side gives `Ok(0)`.
+//!   Bad input (an unparsable address, a port out of range) is an
+//!   `InvalidInput` error, never a panic.
+//! - Byte streams implement `futures-io`'s `AsyncRead`/`AsyncWrite` (see
+//!   [`crate::io`] for the extension traits), the traits that runtime-
+//!   independent crates accept; with the `tokio-io` feature they implement
+//!   tokio's too.
+//! - **Cancel safety**: `accept`, `read`, `recv`, `recv_from` and `peek`
+//!   are cancel safe: dropping the future before it completes loses no
+//!   connection and no byte. Writes and `send` are not: a dropped write may
+//!   have sent part of its buffer.
+//! - Dropping an owned write half ([`TcpStream::into_split`]) shuts down the
+//!   write side, so the peer reads the end of the stream.
+//!
+//! # One runtime per socket
+//!
+//! A socket belongs to the runtime that runs the code creating it: tokio's
+//! reactor under tokio, async-io's under smol and async-std. async-io's
+//! sockets work from any thread. tokio's need their tokio runtime to be
+//! running: a tokio socket used from a task of another backend is an
+//! `io::Error` naming both runtimes, not a hang.
+//!
+//! # Examples
+//!
+//! ```
+//! use anyloop::io::{AsyncReadExt, AsyncWriteExt};
+//! use anyloop::net::{TcpListener, TcpStream};
+//!
+//! anyloop::run(async {
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     let server = anyloop::spawn(async move {
+//!         let (mut peer, _) = listener.accept().await?;
+//!         let mut buf = [0; 5];
+//!         peer.read_exact(&mut buf).await?;
+//!         peer.write_all(&buf).await?;
+//!         std::io::Result::Ok(())
+//!     });
+//!     let mut client = TcpStream::connect(addr).await?;
+//!     client.write_all(b"hello").await?;
+//!     let mut echoed = [0; 5];
+//!     client.read_exact(&mut echoed).await?;
+//!     assert_eq!(&echoed, b"hello");
+//!     server.await??;
+//!     Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+//! })?;
+//! # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+//! ```
+
+mod addr;
+mod tcp;
+mod udp;
+#[cfg(unix)]
+mod unix;
+
+#[doc(hidden)]
+pub use addr::Resolve;
+pub use addr::{ToSocketAddrs, lookup_host};
+pub use tcp::{Incoming, OwnedReadHalf, OwnedWriteHalf, TcpListener, TcpStream};
+pub use udp::UdpSocket;
+#[cfg(unix)]
+pub use unix::{UnixDatagram, UnixListener, UnixOwnedReadHalf, UnixOwnedWriteHalf, UnixStream};
+
+pub(crate) use addr::each_addr;
+
+/// Declares a socket type: a struct over a private enum with one variant per
+/// reactor (tokio's, async-io's), both named `$ty` in their backend crate.
+macro_rules! socket_types {
+    ($($(#[$doc:meta])* $name:ident($inner:ident);)*) => {$(
+        $(#[$doc])*
+        pub struct $name($inner);
+
+        enum $inner {
+            #[cfg(feature = "tokio")]
+            Tokio(anyloop_tokio::net::$name),
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            AsyncIo(anyloop_async_io::net::$name),
+        }
+
+        #[cfg(feature = "tokio")]
+        impl From<anyloop_tokio::net::$name> for $name {
+            #[inline]
+            fn from(socket: anyloop_tokio::net::$name) -> Self {
+                $name($inner::Tokio(socket))
+            }
+        }
+
+        #[cfg(any(feature = "smol", feature = "async-std"))]
+        impl From<anyloop_async_io::net::$name> for $name {
+            #[inline]
+            fn from(socket: anyloop_async_io::net::$name) -> Self {
+                $name($inner::AsyncIo(socket))
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::net::on!($inner, &self.0, socket => socket.fmt(f))
+            }
+        }
+    )*};
+}
+
+/// `on!(Inner, value, socket => body)`: runs `body` with the backend's socket.
+macro_rules! on {
+    ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
+        match $value {
+            #[cfg(feature = "tokio")]
+            $inner::Tokio($socket) => $body,
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            $inner::AsyncIo($socket) => $body,
+        }
+    };
+}
+
+/// `on_io!(Inner, value, socket => poll expression)`: as `on!`, but a tokio
+/// socket polled from a task of another backend gives an error (see the
+/// module docs) instead of waiting on a reactor that may not be running.
+macro_rules! on_io {
+    ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
+        match $value {
+            #[cfg(feature = "tokio")]
+            $inner::Tokio($socket) => match crate::net::tokio_here() {
+                Ok(()) => $body,
+                Err(err) => std::task::Poll::Ready(Err(err)),
+            },
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            $inner::AsyncIo($socket) => $body,
+        }
+    };
+}
+
+/// Checks that a tokio socket is used from tokio (or from code anyloop did
+/// not spawn, which it cannot tell apart).
+#[cfg(feature = "tokio")]
+#[inline]
+pub(crate) fn tokio_here() -> std::io::Result<()> {
+    match crate::rt::polling() {
+        Some(backend) if backend != crate::Backend::Tokio => Err(wrong_runtime(backend)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(feature = "tokio")]
+#[cold]
+fn wrong_runtime(backend: crate::Backend) -> std::io::Error {
+    std::io::Error::other(format!(
+        "a socket created under tokio was used from a task of the {backend} backend: \
+         a socket belongs to the runtime that created it"
+    ))
+}
+
+/// `make!(R => expression)`: evaluates the expression (which may `.await`)
+/// with `R` naming the backend handle type (`Tokio`, `Smol`, `AsyncStd`) of
+/// the runtime that runs the caller, and converts its `io::Result`.
+macro_rules! make {
+    ($R:ident => $body:expr) => {
+        match crate::rt::current_backend() {
+            #[cfg(feature = "tokio")]
+            crate::Backend::Tokio => {
+                type $R = crate::rt::Tokio;
+                $body.map(Into::into)
+            }
+            #[cfg(feature = "smol")]
+            crate::Backend::Smol => {
+                type $R = crate::rt::Smol;
+                $body.map(Into::into)
+            }
+            #[cfg(feature = "async-std")]
+            crate::Backend::AsyncStd => {
+                type $R = crate::rt::AsyncStd;
+                $body.map(Into::into)
+            }
+        }
+    };
+}
+
+/// Implements the futures-io traits (and tokio's, with `tokio-io`) for
+/// socket types by dispatch.
+macro_rules! byte_stream {
+    (read: $($name:ident($inner:ident)),*) => {$(
+        impl futures_io::AsyncRead for $name {
+            #[inline]
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read(cx, buf))
+            }
+
+            #[inline]
+            fn poll_read_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &mut [std::io::IoSliceMut<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read_vectored(cx, bufs))
+            }
+        }
+
+        #[cfg(feature = "tokio-io")]
+        impl tokio::io::AsyncRead for $name {
+            #[inline]
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut tokio::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                crate::io::poll_read_tokio(self, cx, buf)
+            }
+        }
+    )*};
+    (write: $($name:ident($inner:ident)),*) => {$(
+        impl futures_io::AsyncWrite for $name {
+            #[inline]
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write(cx, buf))
+            }
+
+            #[inline]
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write_vectored(cx, bufs))
+            }
+
+            #[inline]
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_flush(cx))
+            }
+
+            #[inline]
+            fn poll_close(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_close(cx))
+            }
+        }
+
+        #[cfg(feature = "tokio-io")]
+        impl tokio::io::AsyncWrite for $name {
+            #[inline]
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write(self, cx, buf)
+            }
+
+            #[inline]
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            #[inline]
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                futures_io::AsyncWrite::poll_flush(self, cx)
+            }
+
+            #[inline]
+            fn poll_shutdown(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                futures_io::AsyncWrite::poll_close(self, cx)
+            }
+        }
+    )*};
+}
+
+pub(crate) use {byte_stream, make, on, on_io, socket_types};
+
+impl anyloop_core::net::Net for crate::rt::Current {
+    type TcpListener = TcpListener;
+    type TcpStream = TcpStream;
+    type UdpSocket = UdpSocket;
+    #[cfg(unix)]
+    type UnixListener = UnixListener;
+    #[cfg(unix)]
+    type UnixStream = UnixStream;
+    #[cfg(unix)]
+    type UnixDatagram = UnixDatagram;
+
+    fn bind_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+        make!(R => R::default().bind_tcp(addr))
+    }
+
+    async fn connect_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<TcpStream> {
+        make!(R => R::default().connect_tcp(addr).await)
+    }
+
+    fn bind_udp(&self, addr: std::net::SocketAddr) -> std::io::Result<UdpSocket> {
+        make!(R => R::default().bind_udp(addr))
+    }
+
+    #[cfg(unix)]
+    fn bind_unix(&self, path: &std::path::Path) -> std::io::Result<UnixListener> {
+        make!(R => R::default().bind_unix(path))
+    }
+
+    #[cfg(unix)]
+    async fn connect_unix(&self, path: &std::path::Path) -> std::io::Result<UnixStream> {
+        make!(R => R::default().connect_unix(path).await)
+    }
+
+    #[cfg(unix)]
+    fn bind_unix_datagram(&self, path: &std::path::Path) -> std::io::Result<UnixDatagram> {
+        make!(R => R::default().bind_unix_datagram(path))
+    }
+}
