@@ -49,3 +49,75 @@
 #![forbid(unsafe_code)]
 
 pub mod net;
+
+/// Implements [`Net`](anyloop_core::net::Net) with async-io's sockets for a
+/// backend handle type: `anyloop_async_io::impl_net!(Smol);`. Used by the
+/// smol and async-std backends, whose reactor this is.
+#[macro_export]
+macro_rules! impl_net {
+    ($handle:ty) => {
+        impl $crate::__private::Net for $handle {
+            type TcpListener = $crate::net::TcpListener;
+            type TcpStream = $crate::net::TcpStream;
+            type UdpSocket = $crate::net::UdpSocket;
+            #[cfg(unix)]
+            type UnixListener = $crate::net::UnixListener;
+            #[cfg(unix)]
+            type UnixStream = $crate::net::UnixStream;
+            #[cfg(unix)]
+            type UnixDatagram = $crate::net::UnixDatagram;
+
+            fn bind_tcp(
+                &self,
+                addr: ::std::net::SocketAddr,
+            ) -> ::std::io::Result<$crate::net::TcpListener> {
+                $crate::net::TcpListener::bind(addr)
+            }
+
+            fn connect_tcp(
+                &self,
+                addr: ::std::net::SocketAddr,
+            ) -> impl ::std::future::Future<Output = ::std::io::Result<$crate::net::TcpStream>> + Send
+            {
+                $crate::net::TcpStream::connect(addr)
+            }
+
+            fn bind_udp(
+                &self,
+                addr: ::std::net::SocketAddr,
+            ) -> ::std::io::Result<$crate::net::UdpSocket> {
+                $crate::net::UdpSocket::bind(addr)
+            }
+
+            #[cfg(unix)]
+            fn bind_unix(
+                &self,
+                path: &::std::path::Path,
+            ) -> ::std::io::Result<$crate::net::UnixListener> {
+                $crate::net::UnixListener::bind(path)
+            }
+
+            #[cfg(unix)]
+            fn connect_unix(
+                &self,
+                path: &::std::path::Path,
+            ) -> impl ::std::future::Future<Output = ::std::io::Result<$crate::net::UnixStream>> + Send
+            {
+                $crate::net::UnixStream::connect(path)
+            }
+
+            #[cfg(unix)]
+            fn bind_unix_datagram(
+                &self,
+                path: &::std::path::Path,
+            ) -> ::std::io::Result<$crate::net::UnixDatagram> {
+                $crate::net::UnixDatagram::bind(path)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use anyloop_core::net::Net;
+}
