@@ -5,6 +5,9 @@
 //! run: `native` (the runtime's own call), `static` (generic code over
 //! `anyloop::rt::Runtime` with the backend's handle) and `ambient`
 //! (`anyloop::spawn`, `anyloop::time::...`). Read the ratios off one report.
+//! The socket benchmarks (`tcp.rs`, `udp.rs`) have two rows per backend,
+//! `native` (the runtime's own socket types) and `anyloop` (`anyloop::net`):
+//! see [`native_vs_anyloop!`].
 
 use std::future::Future;
 use std::sync::LazyLock;
@@ -69,6 +72,21 @@ where
         .expect("the benchmark loop panicked")
 }
 
+/// Runs `bench` as a task inside `rt` and returns the time it measured.
+///
+/// For benchmarks with set-up that must not be timed (sockets, a server
+/// task): `bench` sets up, times its own loop, tears down, and returns the
+/// loop's time. Like [`time_in`], it runs in a task spawned from inside
+/// `rt.block_on`.
+pub fn timed_in<R, F>(rt: &R, bench: F) -> Duration
+where
+    R: BlockOn,
+    F: Future<Output = Duration> + Send + 'static,
+{
+    rt.block_on(async move { anyloop::spawn(bench).await })
+        .expect("the benchmark panicked")
+}
+
 /// Criterion settings sized for a shared two-core machine.
 pub fn criterion() -> Criterion {
     Criterion::default()
@@ -91,4 +109,35 @@ macro_rules! bench_in {
             })
         })
     };
+}
+
+/// `bench_timed!(group, "name", &runtime, |iters| future)`: benchmarks a
+/// future that times its own loop of `iters` runs (see [`timed_in`]).
+#[macro_export]
+macro_rules! bench_timed {
+    ($group:expr, $name:expr, $rt:expr, |$iters:ident| $bench:expr) => {
+        $group.bench_function($name, |b| {
+            b.iter_custom(|$iters| $crate::timed_in($rt, $bench))
+        })
+    };
+}
+
+/// `native_vs_anyloop!(group, runtimes, function(args..))`: the six rows of a
+/// group, `<backend>/native` and `<backend>/anyloop` for each backend.
+///
+/// `function(iters, args..)` is an `async fn` returning the time of its
+/// loop, written once and stamped into four modules of the calling file:
+/// `native_tokio`, `native_smol` and `native_async_std` (each runtime's own
+/// types) and `ambient` (anyloop's, on whichever runtime runs it).
+#[macro_export]
+macro_rules! native_vs_anyloop {
+    ($group:expr, $rts:expr, $function:ident($($arg:expr),* $(,)?)) => {{
+        let rts: &'static $crate::Runtimes = $rts;
+        $crate::bench_timed!($group, "tokio/native", &rts.tokio, |n| native_tokio::$function(n $(, $arg)*));
+        $crate::bench_timed!($group, "tokio/anyloop", &rts.tokio, |n| ambient::$function(n $(, $arg)*));
+        $crate::bench_timed!($group, "smol/native", &rts.smol, |n| native_smol::$function(n $(, $arg)*));
+        $crate::bench_timed!($group, "smol/anyloop", &rts.smol, |n| ambient::$function(n $(, $arg)*));
+        $crate::bench_timed!($group, "async-std/native", &rts.async_std, |n| native_async_std::$function(n $(, $arg)*));
+        $crate::bench_timed!($group, "async-std/anyloop", &rts.async_std, |n| ambient::$function(n $(, $arg)*));
+    }};
 }
