@@ -48,7 +48,10 @@
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+pub mod fs;
 pub mod net;
+pub mod process;
+pub mod signal;
 
 /// Implements [`Net`](anyloop_core::net::Net) with async-io's sockets for a
 /// backend handle type: `anyloop_async_io::impl_net!(Smol);`. Used by the

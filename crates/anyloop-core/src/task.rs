@@ -167,7 +167,6 @@ pub trait TaskHandle: Future + Unpin {
 ///
 /// ```
 /// use std::time::Duration;
-/// use anyloop::task::TaskHandle;
 ///
 /// anyloop::run(async {
 ///     let guard = anyloop::spawn(anyloop::time::sleep(Duration::from_secs(3600))).abort_on_drop();

@@ -11,6 +11,7 @@
 //! - any other deadline is handed to the native timer, which completes at or
 //!   after it, within the runtime's resolution.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -188,6 +189,64 @@ impl<T: Timer> fmt::Debug for Sleep<T> {
     }
 }
 
+thread_local! {
+    // The earliest deadline of the `Timeout`s polling on this thread.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// The deadline that the code running now must meet: the earliest deadline
+/// of the [`Timeout`]s (`timeout`, `timeout_at`) it runs inside, in this
+/// task. `None` outside any timeout.
+///
+/// A library reads it to respect its caller's deadline, for example to
+/// send it to a server or to give up early instead of starting work that
+/// cannot finish in time. Tasks spawned inside a timeout do not inherit it:
+/// a timeout cancels by dropping its future, and a spawned task is not part
+/// of that future.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{current_deadline, timeout, Instant};
+///
+/// anyloop::run(async {
+///     assert_eq!(current_deadline(), None);
+///     let outer = Instant::now() + Duration::from_secs(10);
+///     anyloop::time::timeout_at(outer, async {
+///         assert_eq!(current_deadline(), Some(outer));
+///         // A nested, later deadline does not extend the outer one.
+///         timeout(Duration::from_secs(60), async {
+///             assert_eq!(current_deadline(), Some(outer));
+///         })
+///         .await
+///         .unwrap();
+///     })
+///     .await
+///     .unwrap();
+/// });
+/// ```
+pub fn current_deadline() -> Option<Instant> {
+    DEADLINE.get()
+}
+
+/// Narrows the thread's deadline while a `Timeout` polls its future.
+struct DeadlineScope(Option<Instant>);
+
+impl DeadlineScope {
+    fn enter(deadline: Instant) -> DeadlineScope {
+        let outer = DEADLINE.get();
+        DEADLINE.set(Some(outer.map_or(deadline, |outer| outer.min(deadline))));
+        DeadlineScope(outer)
+    }
+}
+
+impl Drop for DeadlineScope {
+    fn drop(&mut self) {
+        DEADLINE.set(self.0);
+    }
+}
+
 /// The deadline of a [`Timeout`] passed before its future completed.
 ///
 /// # Examples
@@ -255,7 +314,11 @@ impl<F: Future, T: Timer> Future for Timeout<F, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if let Poll::Ready(output) = this.future.poll(cx) {
+        let polled = {
+            let _scope = DeadlineScope::enter(this.sleep.deadline());
+            this.future.poll(cx)
+        };
+        if let Poll::Ready(output) = polled {
             return Poll::Ready(Ok(output));
         }
         ready!(this.sleep.poll(cx));

@@ -41,7 +41,8 @@ use anyloop_core::backend::{
     CancelFuture, CancellableTask, NativeOutput, NativeTask, cancel_propagated, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
-use smol::{Executor, Timer as AsyncIoTimer};
+pub use smol::Executor;
+use smol::Timer as AsyncIoTimer;
 
 /// The smol executor that runs the caller.
 ///
@@ -65,6 +66,25 @@ impl Smol {
     pub fn is_current() -> bool {
         EXECUTOR.with_borrow(Option::is_some)
     }
+
+    /// The executor of the [`Runtime`] whose thread this is; `None` means
+    /// smol's global executor.
+    pub fn current_executor() -> Option<Arc<Executor<'static>>> {
+        EXECUTOR.with_borrow(Clone::clone)
+    }
+}
+
+/// Spawns `future` on `executor` (`None`: smol's global executor), from any
+/// thread.
+pub fn spawn_on<F>(executor: Option<&Executor<'static>>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    join_handle(match executor {
+        Some(executor) => executor.spawn(future),
+        None => smol::spawn(future),
+    })
 }
 
 /// Sets the thread's executor until dropped.
@@ -129,11 +149,7 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let task = EXECUTOR.with_borrow(|executor| match executor {
-            Some(executor) => executor.spawn(future),
-            None => smol::spawn(future),
-        });
-        join_handle(task)
+        EXECUTOR.with_borrow(|executor| spawn_on(executor.as_deref(), future))
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>

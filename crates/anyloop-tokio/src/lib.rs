@@ -28,7 +28,10 @@
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+pub mod fs;
 pub mod net;
+pub mod process;
+pub mod signal;
 
 use std::cell::Cell;
 use std::fmt;
@@ -106,6 +109,21 @@ impl<T> fmt::Debug for JoinHandle<T> {
             .finish()
     }
 }
+
+/// Spawns `future` on the runtime of `handle`, from any thread.
+///
+/// A runtime that has shut down cancels the task at once: awaiting the
+/// handle gives [`JoinError::is_cancelled`].
+pub fn spawn_on<F>(handle: &tokio::runtime::Handle, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    JoinHandle(handle.spawn(future))
+}
+
+/// tokio's handle to a runtime, as [`spawn_on`] takes it.
+pub use tokio::runtime::Handle as TokioHandle;
 
 impl Spawn for Tokio {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;

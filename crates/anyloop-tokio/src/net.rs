@@ -20,7 +20,7 @@ use tokio::io::{AsyncRead as TokioRead, AsyncWrite as TokioWrite, ReadBuf};
 use crate::Tokio;
 
 /// `poll_read` of futures-io over tokio's.
-fn poll_read<R: TokioRead + ?Sized>(
+pub(crate) fn poll_read<R: TokioRead + ?Sized>(
     reader: Pin<&mut R>,
     cx: &mut Context<'_>,
     buf: &mut [u8],
@@ -113,6 +113,9 @@ macro_rules! wrapper {
         }
     )*};
 }
+
+// Shared with the other modules of this crate (`fs`, `process`).
+pub(crate) use {futures_io, futures_io_write, wrapper};
 
 /// A TCP listener on tokio's reactor.
 pub struct TcpListener(tokio::net::TcpListener);

@@ -75,6 +75,58 @@
 //!
 //! async-std is discontinued upstream (RUSTSEC-2025-0052, "use smol"); its
 //! backend is complete, for migrations and comparisons.
+//!
+//! # From asyncio
+//!
+//! | asyncio | anyloop |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`]`(main())`, [`#[anyloop::main]`](main) |
+//! | `asyncio.create_task(coro)` | [`spawn`]`(fut)` (a [`JoinHandle`](task::JoinHandle); dropping it does not cancel) |
+//! | `asyncio.gather(*aws)` | [`gather`], fail-fast [`try_gather`] |
+//! | `asyncio.wait(..., FIRST_COMPLETED)`, `as_completed` | [`race`], [`as_completed`] |
+//! | `asyncio.wait_for(aw, t)`, `asyncio.timeout(t)` | [`time::timeout`], [`time::timeout_at`] |
+//! | `asyncio.sleep(0)` | [`time::sleep`]`(Duration::ZERO)` (one yield) or [`task::yield_now`] |
+//! | `asyncio.TaskGroup` | [`task::TaskGroup`], [`task::scope`] |
+//! | a semaphore around a crawl | [`map_concurrent`], [`map_concurrent_unordered`] |
+//! | `asyncio.Queue`, `Event`, `Lock`, `Semaphore` | [`sync::queue::bounded`], [`sync::Event`], [`sync::Mutex`], [`sync::Semaphore`] |
+//! | `asyncio.to_thread(f)` | [`spawn_blocking`]`(f)` |
+//! | `asyncio.run_coroutine_threadsafe(coro, loop)` | [`Handle::block_on`], [`Handle::spawn`] |
+//! | `asyncio.get_running_loop()` | [`Handle::current`], [`Backend::current`] |
+//! | `asyncio.open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener::bind`] |
+//! | `asyncio.create_subprocess_exec` | [`process::Command`] |
+//! | `loop.add_signal_handler(SIGINT, ...)` | [`signal::ctrl_c`] |
+//!
+//! # From AnyIO
+//!
+//! | AnyIO | anyloop |
+//! |---|---|
+//! | `anyio.run(main, backend="trio")` | `Runtime::builder().backend(b).build()?.block_on(main())`, or `ANYLOOP_BACKEND` |
+//! | the pytest plugin's `anyio_backend` | [`#[anyloop::test]`](test) |
+//! | `create_task_group()`, `start_soon`, `start` | [`task::TaskGroup`]: `spawn`, [`start`](task::TaskGroup::start) |
+//! | `fail_after(t)`, `move_on_after(t)` | [`time::timeout`], and `.ok()` on its result |
+//! | `current_effective_deadline()` | [`time::current_deadline`] |
+//! | `to_thread.run_sync`, `from_thread.run` | [`spawn_blocking`], [`Handle::block_on`] |
+//! | `CapacityLimiter` | [`sync::CapacityLimiter`] |
+//! | `create_memory_object_stream(n)` | [`sync::queue::bounded`]`(n)` |
+//! | `connect_tcp`, `create_tcp_listener`, `create_udp_socket` | [`net`] |
+//! | `open_process`, `run_process` | [`process::Command`] |
+//! | `open_file`, `Path` | [`fs`] |
+//! | `open_signal_receiver` | [`signal::ctrl_c`] |
+//!
+//! # Cancellation
+//!
+//! In Rust a future is cancelled by dropping it: it stops at the await point
+//! where it was suspended, and its destructors run. Everything above maps
+//! onto that. [`time::timeout`] drops its future when the deadline passes (a
+//! cancel scope with a deadline); the deadline is visible to the code inside
+//! through [`time::current_deadline`], so a library can respect its caller's
+//! deadline. A [`task::TaskGroup`] cancels its children by dropping them at
+//! their next await point, when a sibling fails, when it is cancelled, or
+//! when the group itself is dropped. A spawned task is not part of the
+//! future that spawned it: dropping its [`JoinHandle`](task::JoinHandle)
+//! detaches it, [`abort`](task::JoinHandle::abort) cancels it, and
+//! [`abort_on_drop`](task::JoinHandle::abort_on_drop) ties it to its
+//! owner.
 
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
@@ -87,10 +139,18 @@ compile_error!(
 );
 
 mod backend;
+mod combinators;
+pub mod fs;
+mod group;
+mod handle;
 pub mod io;
 pub mod net;
+pub mod pipeline;
+pub mod process;
 pub mod rt;
 mod runtime;
+pub mod signal;
+pub mod sync;
 pub mod task;
 pub mod time;
 
@@ -128,6 +188,10 @@ pub use anyloop_macros::main;
 /// ```
 pub use anyloop_macros::test;
 pub use backend::{BACKEND_ENV, Backend, BackendError};
+pub use combinators::{
+    as_completed, gather, map_concurrent, map_concurrent_unordered, race, try_gather,
+};
+pub use handle::{BlockOnError, Handle};
 pub use runtime::{BuildError, Builder, Runtime, run};
 pub use task::{spawn, spawn_blocking};
 

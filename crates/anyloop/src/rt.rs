@@ -86,25 +86,32 @@ pub(crate) fn current_backend() -> Backend {
 
 thread_local! {
     // The backend of the task, blocking closure or `block_on` that anyloop
-    // is running on this thread: the first, cheapest answer of
-    // `Backend::current`, so that code inside tasks spawned through anyloop
-    // finds its runtime with one thread-local read.
-    static POLLING: Cell<Option<Backend>> = const { Cell::new(None) };
+    // is running on this thread, and whether it is async code (a task or
+    // `block_on`) rather than a blocking closure: the first, cheapest answer
+    // of `Backend::current`, so that code inside tasks spawned through
+    // anyloop finds its runtime with one thread-local read.
+    static POLLING: Cell<Option<(Backend, bool)>> = const { Cell::new(None) };
 }
 
 /// The backend that anyloop is running on this thread, if any.
 #[inline]
 pub(crate) fn polling() -> Option<Backend> {
-    POLLING.get()
+    POLLING.get().map(|(backend, _)| backend)
+}
+
+/// Returns `true` inside async code that anyloop runs (not in a blocking
+/// closure), where blocking the thread would stall the runtime.
+pub(crate) fn in_async_code() -> bool {
+    matches!(POLLING.get(), Some((_, true)))
 }
 
 /// Marks the thread with a backend until dropped (also on unwind).
-pub(crate) struct Polling(Option<Backend>);
+pub(crate) struct Polling(Option<(Backend, bool)>);
 
 impl Polling {
     #[inline]
-    pub(crate) fn enter(backend: Backend) -> Polling {
-        Polling(POLLING.replace(Some(backend)))
+    pub(crate) fn enter(backend: Backend, is_async: bool) -> Polling {
+        Polling(POLLING.replace(Some((backend, is_async))))
     }
 }
 
@@ -130,7 +137,7 @@ impl<F: Future> Future for Tagged<F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let _polling = Polling::enter(*this.backend);
+        let _polling = Polling::enter(*this.backend, true);
         this.future.poll(cx)
     }
 }
@@ -166,7 +173,7 @@ impl Spawn for Current {
     {
         let backend = current_backend();
         let f = move || {
-            let _polling = Polling::enter(backend);
+            let _polling = Polling::enter(backend, false);
             f()
         };
         match backend {

@@ -63,6 +63,18 @@ impl Runtime {
         }
     }
 
+    /// A handle to this runtime, for other threads.
+    pub fn handle(&self) -> crate::Handle {
+        match &self.inner {
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(rt) => crate::Handle::tokio(rt.handle().clone()),
+            #[cfg(feature = "smol")]
+            Inner::Smol(rt) => crate::Handle::smol(rt.executor()),
+            #[cfg(feature = "async-std")]
+            Inner::AsyncStd(_) => crate::Handle::async_std(),
+        }
+    }
+
     /// Runs `future` to completion on this runtime, blocking the current
     /// thread, and returns its output.
     ///

@@ -19,6 +19,7 @@ pub use anyloop_core::task::{
     AbortOnDrop, JoinError, PanicPayload, TaskHandle, YieldNow, yield_now,
 };
 
+pub use crate::group::{GroupError, GroupTask, Ready, TaskGroup, scope};
 use crate::rt::{Current, Spawn};
 
 /// Spawns `future` as a task on the runtime that runs the caller.
@@ -78,14 +79,14 @@ where
 
 /// An owned permission to join a task, on whichever backend runs it.
 ///
-/// Await it for the task's output; see [`TaskHandle`] for `abort`,
-/// `is_finished` and `abort_on_drop`.
+/// Await it for the task's output. `abort`, `is_finished` and
+/// `abort_on_drop` need no import; they are also the [`TaskHandle`] trait's,
+/// which every backend's handle implements.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use anyloop::task::TaskHandle;
 ///
 /// anyloop::run(async {
 ///     let slow = anyloop::spawn(anyloop::time::sleep(Duration::from_secs(3600)));
@@ -144,6 +145,27 @@ impl<T: Send + 'static> Future for JoinHandle<T> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         dispatch!(&mut self.get_mut().inner, handle => Pin::new(handle).poll(cx))
+    }
+}
+
+impl<T: Send + 'static> JoinHandle<T> {
+    /// Cancels the task; see [`TaskHandle::abort`].
+    #[inline]
+    pub fn abort(&self) {
+        TaskHandle::abort(self);
+    }
+
+    /// Returns `true` once the task has ended; see
+    /// [`TaskHandle::is_finished`].
+    #[inline]
+    pub fn is_finished(&self) -> bool {
+        TaskHandle::is_finished(self)
+    }
+
+    /// Wraps the handle in a guard that aborts the task when dropped; see
+    /// [`TaskHandle::abort_on_drop`].
+    pub fn abort_on_drop(self) -> AbortOnDrop<Self> {
+        TaskHandle::abort_on_drop(self)
     }
 }
 

@@ -18,7 +18,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-pub use anyloop_core::time::{Elapsed, Instant, MissedTickBehavior};
+pub use anyloop_core::time::{Elapsed, Instant, MissedTickBehavior, current_deadline};
 
 use crate::rt::{Current, TimerExt};
 

@@ -265,3 +265,53 @@ async fn sleep_created_outside_the_runtime_runs_inside() {
         .await
         .unwrap_or_else(|_| panic!("on {}", backend()));
 }
+
+#[anyloop::test]
+async fn nested_code_reads_the_callers_deadline() {
+    both_faces!(check_nested_code_reads_the_callers_deadline);
+}
+
+async fn check_nested_code_reads_the_callers_deadline<R: Runtime>(rt: R) {
+    use anyloop::time::current_deadline;
+
+    assert_eq!(current_deadline(), None, "on {}", backend());
+    let outer = Instant::now() + Duration::from_secs(10);
+    let inner_rt = rt.clone();
+    let seen = rt
+        .timeout_at(outer, async move {
+            let here = current_deadline();
+            // A nested, earlier deadline narrows it; a later one does not.
+            let earlier = Instant::now() + Duration::from_secs(1);
+            let narrowed = inner_rt
+                .timeout_at(earlier, async { current_deadline() })
+                .await
+                .unwrap();
+            let widened = inner_rt
+                .timeout(Duration::from_secs(60), async { current_deadline() })
+                .await
+                .unwrap();
+            // Across an await point the deadline is still there.
+            inner_rt.sleep(Duration::from_millis(1)).await;
+            (here, narrowed, widened, current_deadline(), earlier)
+        })
+        .await
+        .unwrap();
+    let (here, narrowed, widened, after_await, earlier) = seen;
+    assert_eq!(here, Some(outer), "on {}", backend());
+    assert_eq!(narrowed, Some(earlier), "on {}", backend());
+    assert_eq!(widened, Some(outer), "on {}", backend());
+    assert_eq!(after_await, Some(outer), "on {}", backend());
+    assert_eq!(
+        current_deadline(),
+        None,
+        "the deadline leaked out on {}",
+        backend()
+    );
+    // Spawned tasks do not inherit it.
+    let spawned = rt
+        .timeout_at(outer, rt.spawn(async { current_deadline() }))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(spawned, None, "on {}", backend());
+}

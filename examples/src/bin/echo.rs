@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyloop::io::{AsyncReadExt, AsyncWriteExt, copy};
 use anyloop::net::{TcpListener, TcpStream};
-use anyloop::task::{JoinError, TaskHandle};
+use anyloop::task::JoinError;
 use anyloop::{Backend, BackendError, BuildError, Runtime};
 use clap::Parser;
 

@@ -9,7 +9,6 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyloop::task::TaskHandle;
 use anyloop::{Backend, Runtime};
 use clap::Parser;
 

@@ -1,0 +1,771 @@
+//! A bounded multi-producer, multi-consumer queue (asyncio's `Queue`,
+//! AnyIO's memory object streams), on async-channel.
+//!
+//! [`bounded(n)`](bounded) makes a [`Sender`] and a [`Receiver`], both
+//! cloneable; every item goes to exactly one receiver, in FIFO order.
+//! [`put`](Sender::put) waits while the queue holds `n` items
+//! (back-pressure); [`get`](Receiver::get) waits while it is empty.
+//!
+//! The queue *closes* when every sender or every receiver is gone, or on
+//! [`close`](Sender::close) from either side (asyncio's `Queue.shutdown()`):
+//!
+//! - receivers still get the items already queued, then [`RecvError`] (the
+//!   [`Stream`] ends) — AnyIO's `EndOfStream`;
+//! - senders get [`SendError`] with their item handed back — AnyIO's
+//!   `BrokenResourceError`.
+//!
+//! # Examples
+//!
+//! ```
+//! use anyloop::sync::queue;
+//!
+//! anyloop::run(async {
+//!     let (tx, rx) = queue::bounded(2);
+//!     let producer = anyloop::spawn(async move {
+//!         for n in 0..5 {
+//!             tx.put(n).await.unwrap(); // waits while 2 items are queued
+//!         }
+//!         // `tx` dropped: the queue closes once drained.
+//!     });
+//!     let mut got = Vec::new();
+//!     while let Ok(n) = rx.get().await {
+//!         got.push(n);
+//!     }
+//!     assert_eq!(got, [0, 1, 2, 3, 4]);
+//!     producer.await.unwrap();
+//! });
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use pin_project_lite::pin_project;
+
+/// Makes a queue holding at most `capacity` items; returns its first
+/// [`Sender`] and [`Receiver`] (clone them for more producers and consumers).
+///
+/// # Panics
+///
+/// If `capacity` is `0`.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue;
+///
+/// let (tx, rx) = queue::bounded::<&str>(16);
+/// assert_eq!((tx.capacity(), rx.capacity()), (16, 16));
+/// ```
+pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+    assert!(capacity > 0, "a queue needs a capacity of at least 1");
+    let (tx, rx) = async_channel::bounded(capacity);
+    (
+        Sender { inner: tx },
+        Receiver {
+            inner: Box::pin(rx),
+        },
+    )
+}
+
+/// The sending side of a [`bounded`] queue; clone it for more producers.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue;
+///
+/// anyloop::run(async {
+///     let (tx, rx) = queue::bounded(4);
+///     let producers: Vec<_> = (0..2)
+///         .map(|id| {
+///             let tx = tx.clone();
+///             anyloop::spawn(async move { tx.put(id).await.unwrap() })
+///         })
+///         .collect();
+///     drop(tx);
+///     for producer in producers {
+///         producer.await.unwrap();
+///     }
+///     let (a, b) = (rx.get().await.unwrap(), rx.get().await.unwrap());
+///     assert_eq!(a + b, 1);
+///     assert!(rx.get().await.is_err()); // every sender is gone
+/// });
+/// ```
+pub struct Sender<T> {
+    inner: async_channel::Sender<T>,
+}
+
+impl<T> Sender<T> {
+    /// Puts `item` at the back, waiting while the queue is full; gives it
+    /// back in [`SendError`] if the queue is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(1);
+    ///     tx.put('a').await.unwrap();
+    ///     drop(rx);
+    ///     assert_eq!(tx.put('b').await.unwrap_err().0, 'b');
+    /// });
+    /// ```
+    pub fn put(&self, item: T) -> Put<'_, T> {
+        Put {
+            inner: self.inner.send(item),
+        }
+    }
+
+    /// Puts `item` at the back if there is room now, without waiting
+    /// (asyncio's `put_nowait`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::{self, TrySendError};
+    ///
+    /// let (tx, _rx) = queue::bounded(1);
+    /// assert!(tx.try_put(1).is_ok());
+    /// assert_eq!(tx.try_put(2), Err(TrySendError::Full(2)));
+    /// ```
+    pub fn try_put(&self, item: T) -> Result<(), TrySendError<T>> {
+        self.inner.try_send(item).map_err(|err| match err {
+            async_channel::TrySendError::Full(item) => TrySendError::Full(item),
+            async_channel::TrySendError::Closed(item) => TrySendError::Closed(item),
+        })
+    }
+
+    /// Puts `item` at the back, blocking the thread while the queue is full:
+    /// for producers on plain or blocking threads (never inside async code,
+    /// where it would block a worker).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(1);
+    ///     let producer = anyloop::spawn_blocking(move || {
+    ///         for n in 0..3 {
+    ///             tx.put_blocking(n).unwrap();
+    ///         }
+    ///     });
+    ///     let mut got = Vec::new();
+    ///     while let Ok(n) = rx.get().await {
+    ///         got.push(n);
+    ///     }
+    ///     assert_eq!(got, [0, 1, 2]);
+    ///     producer.await.unwrap();
+    /// });
+    /// ```
+    pub fn put_blocking(&self, item: T) -> Result<(), SendError<T>> {
+        self.inner
+            .send_blocking(item)
+            .map_err(|async_channel::SendError(item)| SendError(item))
+    }
+
+    /// Closes the queue for every sender and receiver; returns whether this
+    /// call closed it. Queued items can still be received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(2);
+    ///     tx.put(1).await.unwrap();
+    ///     assert!(tx.close());
+    ///     assert!(tx.put(2).await.is_err());
+    ///     assert_eq!(rx.get().await, Ok(1));
+    ///     assert!(rx.get().await.is_err());
+    /// });
+    /// ```
+    pub fn close(&self) -> bool {
+        self.inner.close()
+    }
+
+    /// Whether the queue is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, rx) = queue::bounded::<u8>(1);
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// The number of items in the queue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, _rx) = queue::bounded(4);
+    /// tx.try_put(()).unwrap();
+    /// assert_eq!(tx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether the queue holds no item.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, _rx) = queue::bounded::<u8>(4);
+    /// assert!(tx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// Whether the queue holds [`capacity`](Sender::capacity) items, so that
+    /// [`put`](Sender::put) would wait.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, _rx) = queue::bounded(1);
+    /// tx.try_put(1).unwrap();
+    /// assert!(tx.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.inner.is_full()
+    }
+
+    /// The most items the queue holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, _rx) = queue::bounded::<u8>(3);
+    /// assert_eq!(tx.capacity(), 3);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity().unwrap_or(usize::MAX)
+    }
+}
+
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Sender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sender")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity())
+            .field("is_closed", &self.is_closed())
+            .finish()
+    }
+}
+
+/// The receiving side of a [`bounded`] queue; clone it for more consumers.
+/// It is also a [`Stream`] of the items, which ends when the queue is closed
+/// and drained.
+///
+/// # Examples
+///
+/// ```
+/// use futures_lite::StreamExt;
+/// use anyloop::sync::queue;
+///
+/// anyloop::run(async {
+///     let (tx, mut rx) = queue::bounded(8);
+///     for word in ["a", "b", "c"] {
+///         tx.put(word).await.unwrap();
+///     }
+///     drop(tx);
+///     let mut words = Vec::new();
+///     while let Some(word) = rx.next().await {
+///         words.push(word);
+///     }
+///     assert_eq!(words, ["a", "b", "c"]);
+/// });
+/// ```
+pub struct Receiver<T> {
+    // Boxed so that `Receiver` is `Unpin` (async-channel's is not).
+    inner: Pin<Box<async_channel::Receiver<T>>>,
+}
+
+impl<T> Receiver<T> {
+    /// Takes the item at the front, waiting while the queue is empty; gives
+    /// [`RecvError`] once the queue is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(1);
+    ///     anyloop::spawn(async move { tx.put(42).await.unwrap() });
+    ///     assert_eq!(rx.get().await, Ok(42));
+    ///     assert_eq!(rx.get().await, Err(queue::RecvError));
+    /// });
+    /// ```
+    pub fn get(&self) -> Get<'_, T> {
+        Get {
+            inner: self.inner.recv(),
+        }
+    }
+
+    /// Takes the item at the front if there is one, without waiting
+    /// (asyncio's `get_nowait`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::{self, TryRecvError};
+    ///
+    /// let (tx, rx) = queue::bounded(1);
+    /// assert_eq!(rx.try_get(), Err(TryRecvError::Empty));
+    /// tx.try_put(1).unwrap();
+    /// assert_eq!(rx.try_get(), Ok(1));
+    /// drop(tx);
+    /// assert_eq!(rx.try_get(), Err(TryRecvError::Closed));
+    /// ```
+    pub fn try_get(&self) -> Result<T, TryRecvError> {
+        self.inner.try_recv().map_err(|err| match err {
+            async_channel::TryRecvError::Empty => TryRecvError::Empty,
+            async_channel::TryRecvError::Closed => TryRecvError::Closed,
+        })
+    }
+
+    /// Takes the item at the front, blocking the thread while the queue is
+    /// empty: for consumers on plain or blocking threads (never inside async
+    /// code, where it would block a worker).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(1);
+    ///     let consumer = anyloop::spawn_blocking(move || {
+    ///         let mut sum = 0;
+    ///         while let Ok(n) = rx.get_blocking() {
+    ///             sum += n;
+    ///         }
+    ///         sum
+    ///     });
+    ///     for n in 1..=3 {
+    ///         tx.put(n).await.unwrap();
+    ///     }
+    ///     drop(tx);
+    ///     assert_eq!(consumer.await.unwrap(), 6);
+    /// });
+    /// ```
+    pub fn get_blocking(&self) -> Result<T, RecvError> {
+        self.inner.recv_blocking().map_err(|_| RecvError)
+    }
+
+    /// Closes the queue for every sender and receiver; returns whether this
+    /// call closed it. Queued items can still be received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(2);
+    ///     tx.put(1).await.unwrap();
+    ///     assert!(rx.close());
+    ///     assert_eq!(tx.put(2).await.unwrap_err().0, 2);
+    ///     assert_eq!(rx.get().await, Ok(1));
+    ///     assert!(rx.get().await.is_err());
+    /// });
+    /// ```
+    pub fn close(&self) -> bool {
+        self.inner.close()
+    }
+
+    /// Whether the queue is closed (items may still be queued).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, rx) = queue::bounded::<u8>(1);
+    /// assert!(!rx.is_closed());
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// The number of items in the queue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, rx) = queue::bounded(4);
+    /// tx.try_put(()).unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether the queue holds no item.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (_tx, rx) = queue::bounded::<u8>(4);
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// Whether the queue holds [`capacity`](Receiver::capacity) items.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (tx, rx) = queue::bounded(1);
+    /// tx.try_put(1).unwrap();
+    /// assert!(rx.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.inner.is_full()
+    }
+
+    /// The most items the queue holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue;
+    ///
+    /// let (_tx, rx) = queue::bounded::<u8>(3);
+    /// assert_eq!(rx.capacity(), 3);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity().unwrap_or(usize::MAX)
+    }
+}
+
+impl<T> Clone for Receiver<T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Box::pin((*self.inner).clone()),
+        }
+    }
+}
+
+impl<T> Stream for Receiver<T> {
+    type Item = T;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> fmt::Debug for Receiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity())
+            .field("is_closed", &self.is_closed())
+            .finish()
+    }
+}
+
+pin_project! {
+    /// The future of [`Sender::put`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::{self, Put};
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(1);
+    ///     let put: Put<'_, u8> = tx.put(1);
+    ///     put.await.unwrap();
+    ///     assert_eq!(rx.try_get(), Ok(1));
+    /// });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Put<'a, T> {
+        #[pin]
+        inner: async_channel::Send<'a, T>,
+    }
+}
+
+impl<T> Future for Put<'_, T> {
+    type Output = Result<(), SendError<T>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .inner
+            .poll(cx)
+            .map_err(|async_channel::SendError(item)| SendError(item))
+    }
+}
+
+impl<T> fmt::Debug for Put<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Put").finish_non_exhaustive()
+    }
+}
+
+pin_project! {
+    /// The future of [`Receiver::get`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::{self, Get};
+    ///
+    /// anyloop::run(async {
+    ///     let (tx, rx) = queue::bounded(1);
+    ///     tx.try_put(1).unwrap();
+    ///     let get: Get<'_, u8> = rx.get();
+    ///     assert_eq!(get.await, Ok(1));
+    /// });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Get<'a, T> {
+        #[pin]
+        inner: async_channel::Recv<'a, T>,
+    }
+}
+
+impl<T> Future for Get<'_, T> {
+    type Output = Result<T, RecvError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll(cx).map_err(|_| RecvError)
+    }
+}
+
+impl<T> fmt::Debug for Get<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Get").finish_non_exhaustive()
+    }
+}
+
+/// The queue is closed: the item could not be sent and is handed back.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue::{self, SendError};
+///
+/// anyloop::run(async {
+///     let (tx, rx) = queue::bounded(1);
+///     drop(rx);
+///     let SendError(item) = tx.put(String::from("lost?")).await.unwrap_err();
+///     assert_eq!(item, "lost?");
+/// });
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("sending into a closed queue")]
+pub struct SendError<T>(pub T);
+
+impl<T> SendError<T> {
+    /// The item that was not sent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::SendError;
+    ///
+    /// assert_eq!(SendError(3).into_inner(), 3);
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for SendError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SendError(..)")
+    }
+}
+
+/// Why [`Sender::try_put`] did not put the item, which it hands back.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue::{self, TrySendError};
+///
+/// let (tx, rx) = queue::bounded(1);
+/// tx.try_put(1).unwrap();
+/// let err = tx.try_put(2).unwrap_err();
+/// assert!(err.is_full());
+/// assert_eq!(err.into_inner(), 2);
+/// drop(rx);
+/// assert!(tx.try_put(3).unwrap_err().is_closed());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TrySendError<T> {
+    /// The queue is full.
+    #[error("sending into a full queue")]
+    Full(T),
+    /// The queue is closed.
+    #[error("sending into a closed queue")]
+    Closed(T),
+}
+
+impl<T> TrySendError<T> {
+    /// The item that was not sent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::TrySendError;
+    ///
+    /// assert_eq!(TrySendError::Full('x').into_inner(), 'x');
+    /// ```
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::Full(item) | Self::Closed(item) => item,
+        }
+    }
+
+    /// Whether the queue was full (a later try may succeed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::TrySendError;
+    ///
+    /// assert!(TrySendError::Full(()).is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        matches!(self, Self::Full(_))
+    }
+
+    /// Whether the queue was closed (no later try will succeed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::TrySendError;
+    ///
+    /// assert!(TrySendError::Closed(()).is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed(_))
+    }
+}
+
+impl<T> fmt::Debug for TrySendError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Full(_) => f.write_str("Full(..)"),
+            Self::Closed(_) => f.write_str("Closed(..)"),
+        }
+    }
+}
+
+/// The queue is closed and drained: no item will come (AnyIO's
+/// `EndOfStream`).
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue::{self, RecvError};
+///
+/// anyloop::run(async {
+///     let (tx, rx) = queue::bounded::<u8>(1);
+///     drop(tx);
+///     assert_eq!(rx.get().await, Err(RecvError));
+/// });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("receiving from an empty and closed queue")]
+pub struct RecvError;
+
+/// Why [`Receiver::try_get`] gave no item.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue::{self, TryRecvError};
+///
+/// let (tx, rx) = queue::bounded::<u8>(1);
+/// assert!(rx.try_get().unwrap_err().is_empty());
+/// drop(tx);
+/// assert!(rx.try_get().unwrap_err().is_closed());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TryRecvError {
+    /// The queue is empty; an item may still come.
+    #[error("receiving from an empty queue")]
+    Empty,
+    /// The queue is empty and closed: no item will come.
+    #[error("receiving from an empty and closed queue")]
+    Closed,
+}
+
+impl TryRecvError {
+    /// Whether the queue was empty but open.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::TryRecvError;
+    ///
+    /// assert!(TryRecvError::Empty.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Self::Empty)
+    }
+
+    /// Whether the queue was empty and closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::queue::TryRecvError;
+    ///
+    /// assert!(TryRecvError::Closed.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed)
+    }
+}

@@ -1,0 +1,296 @@
+//! Conformance: `queue` (asyncio's `Queue`, AnyIO's memory object streams)
+//! behaves the same on every backend.
+
+mod common;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyloop::sync::queue::{self, RecvError, SendError, TryRecvError, TrySendError};
+use common::{backend, eventually};
+use futures_lite::StreamExt;
+
+/// Fails the test instead of hanging it when `future` never completes.
+async fn within<F: Future>(what: &str, future: F) -> F::Output {
+    anyloop::time::timeout(Duration::from_secs(10), future)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: timed out on {}", backend()))
+}
+
+#[anyloop::test]
+async fn fifo_order() {
+    let (tx, rx) = queue::bounded(100);
+    for n in 0..100 {
+        within("put", tx.put(n)).await.unwrap();
+    }
+    assert_eq!((tx.len(), rx.len()), (100, 100), "on {}", backend());
+    for n in 0..100 {
+        assert_eq!(within("get", rx.get()).await, Ok(n), "on {}", backend());
+    }
+    assert!(rx.is_empty(), "on {}", backend());
+}
+
+#[anyloop::test]
+async fn full_queue_blocks_put_until_get() {
+    let (tx, rx) = queue::bounded(2);
+    tx.put(1).await.unwrap();
+    tx.put(2).await.unwrap();
+    assert!(tx.is_full(), "on {}", backend());
+    let done = Arc::new(AtomicBool::new(false));
+    let producer = anyloop::spawn({
+        let (tx, done) = (tx.clone(), done.clone());
+        async move {
+            tx.put(3).await.unwrap();
+            done.store(true, Ordering::SeqCst);
+        }
+    });
+    anyloop::time::sleep(Duration::from_millis(20)).await;
+    assert!(
+        !done.load(Ordering::SeqCst),
+        "put into a full queue did not wait on {}",
+        backend()
+    );
+    assert_eq!(rx.len(), 2, "on {}", backend());
+    assert_eq!(within("get", rx.get()).await, Ok(1), "on {}", backend());
+    within("the blocked producer", producer).await.unwrap();
+    assert!(done.load(Ordering::SeqCst), "on {}", backend());
+    assert_eq!(rx.try_get(), Ok(2), "on {}", backend());
+    assert_eq!(rx.try_get(), Ok(3), "on {}", backend());
+}
+
+#[anyloop::test]
+async fn receivers_drain_then_see_the_end_when_all_senders_are_gone() {
+    let (tx, rx) = queue::bounded(8);
+    let tx2 = tx.clone();
+    tx.put(1).await.unwrap();
+    tx2.put(2).await.unwrap();
+    drop(tx);
+    assert!(
+        !rx.is_closed(),
+        "closed with a sender left on {}",
+        backend()
+    );
+    tx2.put(3).await.unwrap();
+    drop(tx2);
+    assert!(rx.is_closed(), "on {}", backend());
+    let mut rx2 = rx.clone();
+    assert_eq!(within("get", rx.get()).await, Ok(1), "on {}", backend());
+    // The stream face drains the rest, then ends.
+    let rest: Vec<_> = within("collect", (&mut rx2).collect()).await;
+    assert_eq!(rest, [2, 3], "on {}", backend());
+    assert_eq!(
+        within("get", rx.get()).await,
+        Err(RecvError),
+        "on {}",
+        backend()
+    );
+    assert_eq!(rx.try_get(), Err(TryRecvError::Closed), "on {}", backend());
+    assert_eq!(within("next", rx2.next()).await, None, "on {}", backend());
+}
+
+#[anyloop::test]
+async fn waiting_receiver_sees_the_end_when_the_last_sender_goes() {
+    let (tx, rx) = queue::bounded::<u8>(1);
+    let consumer = anyloop::spawn(async move { rx.get().await });
+    anyloop::time::sleep(Duration::from_millis(5)).await;
+    drop(tx);
+    assert_eq!(
+        within("a waiting get", consumer).await.unwrap(),
+        Err(RecvError),
+        "on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn put_after_all_receivers_are_gone_hands_the_item_back() {
+    let (tx, rx) = queue::bounded(1);
+    let rx2 = rx.clone();
+    drop(rx);
+    assert!(
+        !tx.is_closed(),
+        "closed with a receiver left on {}",
+        backend()
+    );
+    drop(rx2);
+    assert!(tx.is_closed(), "on {}", backend());
+    let SendError(item) = within("put", tx.put(String::from("kept")))
+        .await
+        .unwrap_err();
+    assert_eq!(item, "kept", "on {}", backend());
+    assert_eq!(
+        tx.try_put(String::from("again")),
+        Err(TrySendError::Closed(String::from("again"))),
+        "on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn blocked_put_gets_its_item_back_when_receivers_go() {
+    let (tx, rx) = queue::bounded(1);
+    tx.put(1).await.unwrap();
+    let producer = anyloop::spawn(async move { tx.put(2).await });
+    anyloop::time::sleep(Duration::from_millis(5)).await;
+    drop(rx);
+    let result = within("a blocked put", producer).await.unwrap();
+    assert_eq!(
+        result.map_err(SendError::into_inner),
+        Err(2),
+        "on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn close_from_either_side() {
+    let (tx, rx) = queue::bounded(4);
+    tx.put(1).await.unwrap();
+    assert!(tx.close(), "on {}", backend());
+    assert!(!rx.close(), "closed twice on {}", backend());
+    assert!(tx.is_closed() && rx.is_closed(), "on {}", backend());
+    assert!(tx.put(2).await.is_err(), "on {}", backend());
+    assert_eq!(
+        rx.get().await,
+        Ok(1),
+        "queued items survive close on {}",
+        backend()
+    );
+    assert_eq!(rx.get().await, Err(RecvError), "on {}", backend());
+
+    let (tx, rx) = queue::bounded::<u8>(4);
+    let consumer = anyloop::spawn(async move { rx.get().await });
+    anyloop::time::sleep(Duration::from_millis(5)).await;
+    assert!(tx.close(), "on {}", backend());
+    assert_eq!(
+        within("a get woken by close", consumer).await.unwrap(),
+        Err(RecvError),
+        "on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn try_put_and_try_get_errors() {
+    let (tx, rx) = queue::bounded(1);
+    assert_eq!(rx.try_get(), Err(TryRecvError::Empty), "on {}", backend());
+    assert!(rx.try_get().unwrap_err().is_empty(), "on {}", backend());
+    tx.try_put(1).unwrap();
+    let full = tx.try_put(2).unwrap_err();
+    assert!(full.is_full() && !full.is_closed(), "on {}", backend());
+    assert_eq!(full.into_inner(), 2, "on {}", backend());
+    assert_eq!(rx.try_get(), Ok(1), "on {}", backend());
+    drop(tx);
+    let closed = rx.try_get().unwrap_err();
+    assert!(closed.is_closed() && !closed.is_empty(), "on {}", backend());
+
+    let (tx, rx) = queue::bounded(1);
+    drop(rx);
+    let err = tx.try_put('c').unwrap_err();
+    assert!(err.is_closed() && !err.is_full(), "on {}", backend());
+    assert_eq!(err.into_inner(), 'c', "on {}", backend());
+}
+
+#[anyloop::test]
+async fn len_capacity_and_flags() {
+    let (tx, rx) = queue::bounded(3);
+    assert_eq!((tx.capacity(), rx.capacity()), (3, 3), "on {}", backend());
+    assert!(tx.is_empty() && rx.is_empty(), "on {}", backend());
+    tx.try_put(()).unwrap();
+    tx.try_put(()).unwrap();
+    assert_eq!((tx.len(), rx.len()), (2, 2), "on {}", backend());
+    assert!(!tx.is_full() && !rx.is_full(), "on {}", backend());
+    tx.try_put(()).unwrap();
+    assert!(tx.is_full() && rx.is_full(), "on {}", backend());
+}
+
+#[anyloop::test(worker_threads = 2)]
+async fn many_producers_and_consumers_deliver_every_item_once() {
+    const PRODUCERS: usize = 4;
+    const CONSUMERS: usize = 4;
+    const ITEMS: usize = 10_000;
+    let (tx, rx) = queue::bounded(16);
+    let producers: Vec<_> = (0..PRODUCERS)
+        .map(|p| {
+            let tx = tx.clone();
+            anyloop::spawn(async move {
+                for item in (p..ITEMS).step_by(PRODUCERS) {
+                    tx.put(item).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    let consumers: Vec<_> = (0..CONSUMERS)
+        .map(|_| {
+            let rx = rx.clone();
+            anyloop::spawn(async move {
+                let mut got = Vec::new();
+                while let Ok(item) = rx.get().await {
+                    got.push(item);
+                }
+                got
+            })
+        })
+        .collect();
+    drop(rx);
+    for producer in producers {
+        within("a producer", producer).await.unwrap();
+    }
+    let mut all = Vec::with_capacity(ITEMS);
+    for consumer in consumers {
+        all.extend(within("a consumer", consumer).await.unwrap());
+    }
+    all.sort_unstable();
+    assert_eq!(all.len(), ITEMS, "items delivered on {}", backend());
+    assert!(
+        all.iter().copied().eq(0..ITEMS),
+        "an item was lost or duplicated on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn blocking_put_and_get_from_threads() {
+    let (tx, rx) = queue::bounded(2);
+    let producer = anyloop::spawn_blocking(move || {
+        for n in 0..100 {
+            tx.put_blocking(n).unwrap();
+        }
+    });
+    let consumer = anyloop::spawn_blocking(move || {
+        let mut got = Vec::new();
+        while let Ok(n) = rx.get_blocking() {
+            got.push(n);
+        }
+        got
+    });
+    within("the blocking producer", producer).await.unwrap();
+    let got = within("the blocking consumer", consumer).await.unwrap();
+    assert!(got.into_iter().eq(0..100), "on {}", backend());
+}
+
+#[anyloop::test]
+async fn consumer_is_woken_by_a_later_put() {
+    let (tx, rx) = queue::bounded(1);
+    let got = Arc::new(AtomicBool::new(false));
+    let consumer = anyloop::spawn({
+        let got = got.clone();
+        async move {
+            let item = rx.get().await;
+            got.store(true, Ordering::SeqCst);
+            item
+        }
+    });
+    anyloop::time::sleep(Duration::from_millis(10)).await;
+    assert!(!got.load(Ordering::SeqCst), "on {}", backend());
+    tx.put(9).await.unwrap();
+    assert!(
+        eventually(|| got.load(Ordering::SeqCst)).await,
+        "on {}",
+        backend()
+    );
+    assert_eq!(within("the consumer", consumer).await.unwrap(), Ok(9));
+}
