@@ -28,7 +28,11 @@ fn crawls_on_every_backend() {
 
 #[test]
 fn bad_arguments_are_refused() {
-    for args in [&["--limit", "0"][..], &["--requests", "0"], &["--backend", "uvloop"]] {
+    for args in [
+        &["--limit", "0"][..],
+        &["--requests", "0"],
+        &["--backend", "uvloop"],
+    ] {
         let output = crawler(args);
         assert!(!output.status.success(), "{args:?} was accepted");
         assert!(!output.stderr.is_empty(), "{args:?} printed no reason");

@@ -24,7 +24,9 @@ use anyloop::{Backend, Runtime};
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(about = "Fetch pages from a slow local server: serially, with map_concurrent, and with a TaskGroup")]
+#[command(
+    about = "Fetch pages from a slow local server: serially, with map_concurrent, and with a TaskGroup"
+)]
 struct Args {
     /// `all`, `default` (the rule of ANYLOOP_BACKEND), or a backend name.
     #[arg(long, default_value = "all")]
