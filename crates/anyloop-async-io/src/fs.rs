@@ -5,6 +5,9 @@
 //! thread. Its `File` already implements the `futures-io` traits and its
 //! `ReadDir` is a `futures_core::Stream`, so this module re-exports them.
 //!
+//! async-fs's `File` must not be used after `close` (its next operation
+//! panics); `anyloop::fs::File` only flushes on `close`, so it stays usable.
+//!
 //! Applications normally use `anyloop::fs`, which dispatches to this module
 //! under smol and async-std.
 //!

@@ -174,7 +174,7 @@ macro_rules! io_traits {
             }
         }
     )*};
-    (write $what:literal: $($name:ident($inner:ident)),*) => {$(
+    (write $what:literal, close = $close:ident: $($name:ident($inner:ident)),*) => {$(
         impl futures_io::AsyncWrite for $name {
             #[inline]
             fn poll_write(
@@ -207,7 +207,7 @@ macro_rules! io_traits {
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                crate::fs::checked!($inner, $what, &mut self.get_mut().0, io => std::pin::Pin::new(io).poll_close(cx))
+                crate::fs::checked!($inner, $what, &mut self.get_mut().0, io => std::pin::Pin::new(io).$close(cx))
             }
         }
 
@@ -313,7 +313,8 @@ io_types! {
     /// and [`AsyncSeek`](crate::io::AsyncSeek).
     ///
     /// Flush or close it before dropping it after a write (see the
-    /// [module docs](crate::fs)).
+    /// [module docs](crate::fs)). Closing it only flushes it, on every
+    /// backend: the file stays usable, and is closed when dropped.
     ///
     /// # Examples
     ///
@@ -383,7 +384,9 @@ io_types! {
 }
 
 io_traits!(read "a file opened": File(FileInner));
-io_traits!(write "a file opened": File(FileInner));
+// `close` only flushes: the file stays usable (tokio's `File` does so;
+// async-fs's would panic on the next operation) and is closed when dropped.
+io_traits!(write "a file opened", close = poll_flush: File(FileInner));
 
 impl futures_io::AsyncSeek for File {
     #[inline]

@@ -40,7 +40,7 @@ use crate::task::{JoinError, JoinHandle};
 ///     let fast = group.spawn(async { Ok(1) });
 ///     group.spawn(async {
 ///         anyloop::time::sleep(Duration::from_millis(5)).await;
-///         Err("the slow one failed")
+///         Err::<(), _>("the slow one failed")
 ///     });
 ///     let forever = group.spawn(async { std::future::pending::<Result<(), &str>>().await });
 ///     let err = group.wait().await.unwrap_err();

@@ -57,8 +57,10 @@
 
 use std::ffi::OsStr;
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice};
 use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 #[doc(no_inline)]
 pub use std::process::{ExitStatus, Output, Stdio};
@@ -790,30 +792,6 @@ impl Child {
 }
 
 io_types! {
-    /// The standard input of a [`Child`], when [piped](Stdio::piped): an
-    /// [`AsyncWrite`](crate::io::AsyncWrite). Dropping or closing it closes
-    /// the pipe: the child reads the end of its input.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use anyloop::io::AsyncWriteExt;
-    /// use anyloop::process::{Command, Stdio};
-    ///
-    /// # #[cfg(unix)]
-    /// anyloop::run(async {
-    ///     let mut child = Command::new("wc").arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
-    ///     let mut stdin = child.stdin.take().unwrap();
-    ///     stdin.write_all(b"12345").await?;
-    ///     stdin.close().await?;
-    ///     let output = child.wait_with_output().await?;
-    ///     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "5");
-    ///     std::io::Result::Ok(())
-    /// })?;
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    ChildStdin(StdinInner): anyloop_tokio::process::ChildStdin, anyloop_async_io::process::ChildStdin;
-
     /// The standard output of a [`Child`], when [piped](Stdio::piped): an
     /// [`AsyncRead`](crate::io::AsyncRead), at its end once the child has
     /// exited (or closed it).
@@ -860,5 +838,150 @@ io_types! {
     ChildStderr(StderrInner): anyloop_tokio::process::ChildStderr, anyloop_async_io::process::ChildStderr;
 }
 
-io_traits!(write "a pipe of a child process spawned": ChildStdin(StdinInner));
 io_traits!(read "a pipe of a child process spawned": ChildStdout(StdoutInner), ChildStderr(StderrInner));
+
+/// The standard input of a [`Child`], when [piped](Stdio::piped): an
+/// [`AsyncWrite`](crate::io::AsyncWrite).
+///
+/// Closing it ([`close`](crate::io::AsyncWriteExt::close)) flushes it and
+/// closes the pipe, as dropping it does: the child reads the end of its
+/// input (tokio's and async-process's own pipes only flush on close; this
+/// one closes on every backend). A write after `close` is a `BrokenPipe`
+/// error.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::io::AsyncWriteExt;
+/// use anyloop::process::{Command, Stdio};
+///
+/// # #[cfg(unix)]
+/// anyloop::run(async {
+///     let mut child = Command::new("wc").arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+///     let mut stdin = child.stdin.take().unwrap();
+///     stdin.write_all(b"12345").await?;
+///     stdin.close().await?; // `wc` sees the end of its input
+///     let output = child.wait_with_output().await?;
+///     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "5");
+///     std::io::Result::Ok(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct ChildStdin(Option<StdinInner>);
+
+enum StdinInner {
+    #[cfg(feature = "tokio")]
+    Tokio(anyloop_tokio::process::ChildStdin),
+    #[cfg(any(feature = "smol", feature = "async-std"))]
+    AsyncIo(anyloop_async_io::process::ChildStdin),
+}
+
+#[cfg(feature = "tokio")]
+const STDIN: &str = "a pipe of a child process spawned";
+
+#[cfg(feature = "tokio")]
+impl From<anyloop_tokio::process::ChildStdin> for ChildStdin {
+    fn from(stdin: anyloop_tokio::process::ChildStdin) -> Self {
+        ChildStdin(Some(StdinInner::Tokio(stdin)))
+    }
+}
+
+#[cfg(any(feature = "smol", feature = "async-std"))]
+impl From<anyloop_async_io::process::ChildStdin> for ChildStdin {
+    fn from(stdin: anyloop_async_io::process::ChildStdin) -> Self {
+        ChildStdin(Some(StdinInner::AsyncIo(stdin)))
+    }
+}
+
+impl std::fmt::Debug for ChildStdin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(inner) => crate::net::on!(StdinInner, inner, io => io.fmt(f)),
+            None => f.write_str("ChildStdin(closed)"),
+        }
+    }
+}
+
+#[cold]
+fn stdin_closed() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::BrokenPipe,
+        "the child's stdin has been closed",
+    )
+}
+
+impl futures_io::AsyncWrite for ChildStdin {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match &mut self.get_mut().0 {
+            Some(inner) => {
+                checked!(StdinInner, STDIN, inner, io => Pin::new(io).poll_write(cx, buf))
+            }
+            None => Poll::Ready(Err(stdin_closed())),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match &mut self.get_mut().0 {
+            Some(inner) => {
+                checked!(StdinInner, STDIN, inner, io => Pin::new(io).poll_write_vectored(cx, bufs))
+            }
+            None => Poll::Ready(Err(stdin_closed())),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &mut self.get_mut().0 {
+            Some(inner) => checked!(StdinInner, STDIN, inner, io => Pin::new(io).poll_flush(cx)),
+            None => Poll::Ready(Ok(())),
+        }
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if let Some(inner) = &mut this.0 {
+            ready!(checked!(StdinInner, STDIN, inner, io => Pin::new(io).poll_flush(cx)))?;
+            // Dropping the pipe closes it.
+            this.0 = None;
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(feature = "tokio-io")]
+impl tokio::io::AsyncWrite for ChildStdin {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write(self, cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_flush(self, cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_close(self, cx)
+    }
+}

@@ -49,7 +49,21 @@ use crate::fs::checked;
 ///
 /// # Examples
 ///
-/// See [the module docs](crate::signal).
+/// ```
+/// use std::time::Duration;
+///
+/// # #[cfg(unix)]
+/// anyloop::run(async {
+///     let ctrl_c = anyloop::signal::ctrl_c();
+///     // Sent to ourselves here; a user's Ctrl-C works the same.
+///     std::process::Command::new("kill")
+///         .args(["-INT", &std::process::id().to_string()])
+///         .status()?;
+///     anyloop::time::timeout(Duration::from_secs(10), ctrl_c).await??;
+///     Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+/// })?;
+/// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+/// ```
 pub fn ctrl_c() -> CtrlC {
     let inner = crate::fs::on_backend!(m => m::signal::CtrlC::new().map(CtrlCInner::from));
     CtrlC(inner.map_err(Some))
@@ -61,7 +75,21 @@ pub fn ctrl_c() -> CtrlC {
 ///
 /// # Examples
 ///
-/// See [the module docs](crate::signal).
+/// Waiting for Ctrl-C in a task of its own:
+///
+/// ```
+/// use std::time::Duration;
+///
+/// # #[cfg(unix)]
+/// anyloop::run(async {
+///     let ctrl_c: anyloop::signal::CtrlC = anyloop::signal::ctrl_c();
+///     let watcher = anyloop::spawn(ctrl_c);
+///     # std::process::Command::new("kill").args(["-INT", &std::process::id().to_string()]).status()?;
+///     anyloop::time::timeout(Duration::from_secs(10), watcher).await???;
+///     Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+/// })?;
+/// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct CtrlC(Result<CtrlCInner, Option<io::Error>>);
 

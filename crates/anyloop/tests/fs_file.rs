@@ -161,6 +161,34 @@ async fn seek_read_and_write() {
 }
 
 #[anyloop::test]
+async fn a_closed_file_stays_usable() {
+    within("a closed file", async {
+        let dir = TempDir::new("closed");
+        let path = dir.path("file");
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .open(&path)
+            .await
+            .unwrap();
+        file.write_all(b"before").await.unwrap();
+        file.close().await.unwrap();
+        assert_eq!(fs::read(&path).await.unwrap(), b"before");
+        // `close` flushed; the file is closed when dropped.
+        file.seek(SeekFrom::Start(0)).await.unwrap();
+        let mut text = String::new();
+        file.read_to_string(&mut text).await.unwrap();
+        assert_eq!(text, "before", "on {}", backend());
+        file.write_all(b" after").await.unwrap();
+        file.close().await.unwrap();
+        file.close().await.unwrap();
+        assert_eq!(fs::read(&path).await.unwrap(), b"before after");
+    })
+    .await;
+}
+
+#[anyloop::test]
 async fn metadata_set_len_and_sync() {
     within("metadata", async {
         let dir = TempDir::new("metadata");
@@ -254,4 +282,14 @@ async fn files_are_send_and_work_in_spawned_tasks() {
         assert_eq!(fs::read_to_string(&path).await.unwrap(), "from a task");
     })
     .await;
+}
+
+#[test]
+fn auto_traits() {
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    use anyloop::fs::{DirEntry, File, OpenOptions, ReadDir};
+    send_sync_unpin::<File>();
+    send_sync_unpin::<ReadDir>();
+    send_sync_unpin::<DirEntry>();
+    send_sync_unpin::<OpenOptions>();
 }

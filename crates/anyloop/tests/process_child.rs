@@ -71,6 +71,33 @@ async fn wait_closes_stdin() {
 }
 
 #[anyloop::test]
+async fn closing_stdin_ends_the_childs_input() {
+    let mut child = Command::new("wc")
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"12345").await.unwrap();
+    // Closed, though not dropped: `wc` sees the end of its input.
+    stdin.close().await.unwrap();
+    let mut count = String::new();
+    within(
+        "reading wc's output",
+        child.stdout.take().unwrap().read_to_string(&mut count),
+    )
+    .await
+    .unwrap();
+    assert_eq!(count.trim(), "5", "on {}", backend());
+    let err = stdin.write_all(b"more").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BrokenPipe, "on {}", backend());
+    stdin.close().await.unwrap(); // closing again is fine
+    assert!(within("wc's exit", child.wait()).await.unwrap().success());
+}
+
+#[anyloop::test]
 async fn exit_codes() {
     for code in [0, 1, 3, 255] {
         let status = within(
@@ -264,4 +291,47 @@ async fn a_missing_program_is_not_found() {
         .spawn()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "on {}: {err}", backend());
+}
+
+#[test]
+fn auto_traits() {
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    use anyloop::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
+    send_sync_unpin::<Command>();
+    send_sync_unpin::<Child>();
+    send_sync_unpin::<ChildStdin>();
+    send_sync_unpin::<ChildStdout>();
+    send_sync_unpin::<ChildStderr>();
+}
+
+/// A command first spawned under tokio, and a tokio child, used from a task
+/// of another backend give errors, not a panic or a hang.
+#[cfg(all(feature = "tokio", any(feature = "smol", feature = "async-std")))]
+#[test]
+fn tokio_processes_used_from_another_backend_are_errors() {
+    use anyloop::{Backend, Runtime};
+
+    let tokio = Runtime::builder()
+        .backend(Backend::Tokio)
+        .current_thread()
+        .build()
+        .unwrap();
+    let mut command = Command::new("sleep");
+    command.arg("30").kill_on_drop(true);
+    let mut child = tokio.block_on(async { command.spawn() }).unwrap();
+
+    let other = Backend::available()
+        .iter()
+        .copied()
+        .find(|&b| b != Backend::Tokio)
+        .unwrap();
+    let other = Runtime::builder().backend(other).build().unwrap();
+    let err = other.block_on(child.wait()).unwrap_err();
+    assert!(err.to_string().contains("tokio"), "{err}");
+    let err = other.block_on(async { command.spawn() }).unwrap_err();
+    assert!(err.to_string().contains("tokio"), "{err}");
+    // The child is still usable from tokio.
+    child.kill().unwrap();
+    let status = tokio.block_on(child.wait()).unwrap();
+    assert!(!status.success());
 }

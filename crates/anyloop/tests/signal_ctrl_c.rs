@@ -69,3 +69,10 @@ async fn every_waiting_ctrl_c_sees_one_signal() {
         Err(_) => panic!("a Ctrl-C future missed the signal on {}", backend()),
     }
 }
+
+#[test]
+fn auto_traits() {
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    use anyloop::signal::CtrlC;
+    send_sync_unpin::<CtrlC>();
+}

@@ -294,3 +294,12 @@ async fn consumer_is_woken_by_a_later_put() {
     );
     assert_eq!(within("the consumer", consumer).await.unwrap(), Ok(9));
 }
+
+#[anyloop::test]
+async fn a_zero_capacity_is_taken_as_one() {
+    let (tx, rx) = anyloop::sync::queue::bounded::<u8>(0);
+    assert_eq!(tx.capacity(), 1, "on {}", backend());
+    tx.try_put(1).unwrap();
+    assert!(tx.try_put(2).is_err());
+    assert_eq!(rx.get().await.unwrap(), 1);
+}

@@ -44,12 +44,9 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use pin_project_lite::pin_project;
 
-/// Makes a queue holding at most `capacity` items; returns its first
+/// Makes a queue holding at most `capacity` items (a `capacity` of 0 is
+/// taken as 1: every queue holds at least one item); returns its first
 /// [`Sender`] and [`Receiver`] (clone them for more producers and consumers).
-///
-/// # Panics
-///
-/// If `capacity` is `0`.
 ///
 /// # Examples
 ///
@@ -60,8 +57,7 @@ use pin_project_lite::pin_project;
 /// assert_eq!((tx.capacity(), rx.capacity()), (16, 16));
 /// ```
 pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    assert!(capacity > 0, "a queue needs a capacity of at least 1");
-    let (tx, rx) = async_channel::bounded(capacity);
+    let (tx, rx) = async_channel::bounded(capacity.max(1));
     (
         Sender { inner: tx },
         Receiver {
