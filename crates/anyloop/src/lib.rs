@@ -70,6 +70,9 @@
 //! | several tasks on one `accept` | ✅ | ✅ | ✅ |
 //! | socket used from another backend's task | `io::Error` (its reactor may not run) | works (async-io runs anywhere) | works |
 //! | `tokio-io` feature | native traits | adapter | adapter |
+//! | files | `tokio::fs` (tokio's blocking pool) | async-fs (`blocking`'s pool) | async-fs, as smol |
+//! | processes | `tokio::process` | async-process | async-process, as smol |
+//! | `ctrl_c` | `tokio::signal` | async-signal | async-signal, as smol |
 //! | current-thread runtime | ✅ | ✅ | ❌ one global pool |
 //! | worker-thread count | ✅ | ✅ | ✅ first runtime of the process only |
 //!
