@@ -52,3 +52,65 @@ pub(crate) fn poll_read_tokio<R: AsyncRead + ?Sized>(
     buf.advance(n);
     std::task::Poll::Ready(Ok(()))
 }
+
+/// Implements tokio's `AsyncRead`/`AsyncWrite` (feature `tokio-io`) for
+/// types that implement futures-io's, by forwarding to them.
+macro_rules! tokio_io {
+    (read: $($name:ident),*) => {$(
+        #[cfg(feature = "tokio-io")]
+        impl tokio::io::AsyncRead for $name {
+            #[inline]
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut tokio::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                crate::io::poll_read_tokio(self, cx, buf)
+            }
+        }
+    )*};
+    (write: $($name:ident),*) => {$(
+        #[cfg(feature = "tokio-io")]
+        impl tokio::io::AsyncWrite for $name {
+            #[inline]
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write(self, cx, buf)
+            }
+
+            #[inline]
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            #[inline]
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                futures_io::AsyncWrite::poll_flush(self, cx)
+            }
+
+            #[inline]
+            fn poll_shutdown(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                futures_io::AsyncWrite::poll_close(self, cx)
+            }
+        }
+    )*};
+}
+
+pub(crate) use tokio_io;

@@ -207,17 +207,7 @@ macro_rules! byte_stream {
             }
         }
 
-        #[cfg(feature = "tokio-io")]
-        impl tokio::io::AsyncRead for $name {
-            #[inline]
-            fn poll_read(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &mut tokio::io::ReadBuf<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                crate::io::poll_read_tokio(self, cx, buf)
-            }
-        }
+        crate::io::tokio_io!(read: $name);
     )*};
     (write: $($name:ident($inner:ident)),*) => {$(
         impl futures_io::AsyncWrite for $name {
@@ -256,46 +246,7 @@ macro_rules! byte_stream {
             }
         }
 
-        #[cfg(feature = "tokio-io")]
-        impl tokio::io::AsyncWrite for $name {
-            #[inline]
-            fn poll_write(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &[u8],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                futures_io::AsyncWrite::poll_write(self, cx, buf)
-            }
-
-            #[inline]
-            fn poll_write_vectored(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                bufs: &[std::io::IoSlice<'_>],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
-            }
-
-            fn is_write_vectored(&self) -> bool {
-                true
-            }
-
-            #[inline]
-            fn poll_flush(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                futures_io::AsyncWrite::poll_flush(self, cx)
-            }
-
-            #[inline]
-            fn poll_shutdown(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                futures_io::AsyncWrite::poll_close(self, cx)
-            }
-        }
+        crate::io::tokio_io!(write: $name);
     )*};
 }
 
