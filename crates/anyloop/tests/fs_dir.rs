@@ -3,23 +3,14 @@
 
 mod common;
 
-use std::future::Future;
+use common::within;
+
 use std::io::ErrorKind;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyloop::fs::{self, File, OpenOptions};
 use anyloop::io::StreamExt;
 use common::backend;
-
-const LIMIT: Duration = Duration::from_secs(60);
-
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    match anyloop::time::timeout(LIMIT, future).await {
-        Ok(output) => output,
-        Err(_) => panic!("{what} timed out on {}", backend()),
-    }
-}
 
 /// A fresh path under the system's temporary directory (not created),
 /// removed with its contents when dropped.

@@ -3,25 +3,16 @@
 
 mod common;
 
-use std::future::Future;
+use common::within;
+
 use std::io::SeekFrom;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyloop::fs::{self, File, OpenOptions};
 use anyloop::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use common::backend;
 
 /// Every wait of these tests is bounded by this.
-const LIMIT: Duration = Duration::from_secs(60);
-
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    match anyloop::time::timeout(LIMIT, future).await {
-        Ok(output) => output,
-        Err(_) => panic!("{what} timed out on {}", backend()),
-    }
-}
-
 /// A fresh directory under the system's temporary one, removed when dropped.
 struct TempDir(PathBuf);
 

@@ -4,22 +4,14 @@
 
 mod common;
 
-use std::future::Future;
+use common::within;
+
 use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
 use anyloop::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, StreamExt};
 use anyloop::process::{Command, Stdio};
 use common::backend;
-
-const LIMIT: Duration = Duration::from_secs(30);
-
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    match anyloop::time::timeout(LIMIT, future).await {
-        Ok(output) => output,
-        Err(_) => panic!("{what} timed out on {}", backend()),
-    }
-}
 
 #[anyloop::test]
 async fn cat_echoes_piped_stdin() {

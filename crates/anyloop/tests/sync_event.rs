@@ -2,7 +2,8 @@
 
 mod common;
 
-use std::future::Future;
+use common::within;
+
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,13 +12,6 @@ use std::time::Duration;
 use anyloop::sync::Event;
 use common::{backend, eventually};
 use futures_lite::future::poll_once;
-
-/// Fails the test instead of hanging it when `future` never completes.
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    anyloop::time::timeout(Duration::from_secs(10), future)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: timed out on {}", backend()))
-}
 
 #[anyloop::test]
 async fn set_wait_clear() {

@@ -3,44 +3,14 @@
 
 mod common;
 
-use std::future::Future;
+use common::{InFlight, within};
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyloop::sync::{CapacityLimiter, Event};
 use common::{backend, eventually};
 use futures_lite::future::poll_once;
-
-/// Fails the test instead of hanging it when `future` never completes.
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    anyloop::time::timeout(Duration::from_secs(10), future)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: timed out on {}", backend()))
-}
-
-/// Counts holders in flight and remembers the peak.
-#[derive(Default)]
-struct InFlight {
-    now: AtomicUsize,
-    peak: AtomicUsize,
-}
-
-impl InFlight {
-    fn enter(&self) {
-        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
-    }
-    fn leave(&self) {
-        self.now.fetch_sub(1, Ordering::SeqCst);
-    }
-    fn now(&self) -> usize {
-        self.now.load(Ordering::SeqCst)
-    }
-    fn peak(&self) -> usize {
-        self.peak.load(Ordering::SeqCst)
-    }
-}
 
 #[anyloop::test(worker_threads = 2)]
 async fn peak_never_exceeds_total() {

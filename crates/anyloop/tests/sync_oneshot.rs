@@ -2,20 +2,14 @@
 
 mod common;
 
-use std::future::Future;
+use common::within;
+
 use std::pin::pin;
 use std::time::Duration;
 
 use anyloop::sync::oneshot::{self, RecvError, TryRecvError};
 use common::{DropFlag, backend};
 use futures_lite::future::poll_once;
-
-/// Fails the test instead of hanging it when `future` never completes.
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    anyloop::time::timeout(Duration::from_secs(10), future)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: timed out on {}", backend()))
-}
 
 #[anyloop::test]
 async fn send_then_receive_across_tasks() {

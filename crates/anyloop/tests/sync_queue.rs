@@ -3,7 +3,8 @@
 
 mod common;
 
-use std::future::Future;
+use common::within;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -11,13 +12,6 @@ use std::time::Duration;
 use anyloop::sync::queue::{self, RecvError, SendError, TryRecvError, TrySendError};
 use common::{backend, eventually};
 use futures_lite::StreamExt;
-
-/// Fails the test instead of hanging it when `future` never completes.
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    anyloop::time::timeout(Duration::from_secs(10), future)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: timed out on {}", backend()))
-}
 
 #[anyloop::test]
 async fn fifo_order() {

@@ -120,3 +120,33 @@ impl<F: Future> PollCounter<F> {
         self.wakes.0.load(Ordering::SeqCst)
     }
 }
+
+/// Fails the test instead of hanging it when `future` never completes.
+pub(crate) async fn within<F: Future>(what: &str, future: F) -> F::Output {
+    anyloop::time::timeout(Duration::from_secs(30), future)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: timed out on {}", backend()))
+}
+
+/// Counts holders in flight and remembers the peak.
+#[derive(Default)]
+pub(crate) struct InFlight {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl InFlight {
+    pub(crate) fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+    }
+    pub(crate) fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+    pub(crate) fn now(&self) -> usize {
+        self.now.load(Ordering::SeqCst)
+    }
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
