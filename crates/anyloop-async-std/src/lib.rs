@@ -177,8 +177,10 @@ impl Runtime {
         }
     }
 
-    /// Returns `false` if a worker-thread count was asked for but the global
-    /// pool had already been started by an earlier runtime.
+    /// Returns `false` if a worker-thread count was asked for but an earlier
+    /// `Runtime` had already started the global pool. A pool that async-std
+    /// started by itself (a task spawned natively before any `Runtime`)
+    /// cannot be detected: then this says `true` and the count is ignored.
     pub fn worker_threads_honoured(&self) -> bool {
         self.worker_threads_honoured
     }
