@@ -21,6 +21,7 @@ use anyloop::net::{TcpListener, TcpStream};
 use anyloop::sync::Semaphore;
 use anyloop::task::{TaskGroup, scope};
 use anyloop::{Backend, Runtime};
+use anyloop_examples::BackendChoice;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -29,8 +30,8 @@ use clap::Parser;
 )]
 struct Args {
     /// `all`, `default` (the rule of ANYLOOP_BACKEND), or a backend name.
-    #[arg(long, default_value = "all")]
-    backend: String,
+    #[arg(long, default_value = "all", value_parser = BackendChoice::parse)]
+    backend: BackendChoice,
     /// How many pages to fetch.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     requests: u32,
@@ -163,12 +164,9 @@ fn run_on(backend: Backend, args: &Args) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let backends = match args.backend.as_str() {
-        "all" => Ok(Backend::available().to_vec()),
-        "default" => Backend::from_env().map(|b| vec![b]),
-        name => name.parse().map(|b| vec![b]),
-    };
-    let result = backends
+    let result = args
+        .backend
+        .backends()
         .map_err(|err| err.to_string())
         .and_then(|backends| backends.into_iter().try_for_each(|b| run_on(b, &args)));
     match result {

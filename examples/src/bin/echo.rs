@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use anyloop::io::{AsyncReadExt, AsyncWriteExt, copy};
 use anyloop::net::{TcpListener, TcpStream};
 use anyloop::task::JoinError;
-use anyloop::{Backend, BackendError, BuildError, Runtime};
+use anyloop::{Backend, BuildError, Runtime};
+use anyloop_examples::BackendChoice;
 use clap::Parser;
 
 /// The largest message: each client writes a whole message before it reads
@@ -33,8 +34,8 @@ const MAX_SIZE: u64 = 64 * 1024;
 #[command(about = "A TCP echo server and its clients, on every anyloop backend")]
 struct Args {
     /// `all`, `default` (the rule of ANYLOOP_BACKEND), or a backend name.
-    #[arg(long, default_value = "all", value_parser = Choice::parse)]
-    backend: Choice,
+    #[arg(long, default_value = "all", value_parser = BackendChoice::parse)]
+    backend: BackendChoice,
     /// How many clients connect at once.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     clients: u32,
@@ -44,33 +45,6 @@ struct Args {
     /// The size of a message in bytes (at most 65536).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=MAX_SIZE))]
     size: u64,
-}
-
-/// The backends that `--backend` asks for.
-#[derive(Debug, Clone, Copy)]
-enum Choice {
-    All,
-    Default,
-    One(Backend),
-}
-
-impl Choice {
-    fn parse(name: &str) -> Result<Choice, BackendError> {
-        match name {
-            "all" => Ok(Choice::All),
-            "default" => Ok(Choice::Default),
-            name => name.parse().map(Choice::One),
-        }
-    }
-
-    /// The backends to run on, in turn; `None` is the default backend.
-    fn backends(self) -> Vec<Option<Backend>> {
-        match self {
-            Choice::All => Backend::available().iter().copied().map(Some).collect(),
-            Choice::Default => vec![None],
-            Choice::One(backend) => vec![Some(backend)],
-        }
-    }
 }
 
 /// What the clients do: `clients` connections, `messages` round trips each.
@@ -211,13 +185,11 @@ impl fmt::Display for Error {
     }
 }
 
-fn run_on(backend: Option<Backend>, load: Load) -> Result<(), Error> {
-    let mut builder = Runtime::builder();
-    if let Some(backend) = backend {
-        builder.backend(backend);
-    }
-    let rt = builder.build().map_err(Error::Build)?;
-    let backend = rt.backend();
+fn run_on(backend: Backend, load: Load) -> Result<(), Error> {
+    let rt = Runtime::builder()
+        .backend(backend)
+        .build()
+        .map_err(Error::Build)?;
     let elapsed = rt
         .block_on(echo_run(load))
         .map_err(|err| Error::Echo(backend, err))?;
@@ -253,8 +225,8 @@ fn main() -> ExitCode {
     let result = args
         .backend
         .backends()
-        .into_iter()
-        .try_for_each(|backend| run_on(backend, load));
+        .map_err(|err| Error::Build(err.into()))
+        .and_then(|backends| backends.into_iter().try_for_each(|b| run_on(b, load)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -10,14 +10,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyloop::{Backend, Runtime};
+use anyloop_examples::BackendChoice;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
 #[command(about = "Spawn, sleep and join on every anyloop backend")]
 struct Args {
     /// `all`, `default` (the rule of ANYLOOP_BACKEND), or a backend name.
-    #[arg(long, default_value = "all")]
-    backend: String,
+    #[arg(long, default_value = "all", value_parser = BackendChoice::parse)]
+    backend: BackendChoice,
     /// How many tasks to spawn.
     #[arg(long, default_value_t = 1000)]
     tasks: u32,
@@ -62,12 +63,9 @@ fn run_on(backend: Backend, args: &Args) -> Result<(), anyloop::BuildError> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let backends = match args.backend.as_str() {
-        "all" => Ok(Backend::available().to_vec()),
-        "default" => Backend::from_env().map(|b| vec![b]),
-        name => name.parse().map(|b| vec![b]),
-    };
-    let result = backends
+    let result = args
+        .backend
+        .backends()
         .map_err(anyloop::BuildError::from)
         .and_then(|backends| backends.into_iter().try_for_each(|b| run_on(b, &args)));
     match result {
