@@ -100,46 +100,8 @@ macro_rules! checked {
     };
 }
 
-/// Declares I/O types: a struct over a private enum with one variant per
-/// reactor, `From` the backends' types, and `Debug`.
-macro_rules! io_types {
-    ($($(#[$doc:meta])* $name:ident($inner:ident): $tokio:ty, $async_io:ty;)*) => {$(
-        $(#[$doc])*
-        pub struct $name($inner);
-
-        enum $inner {
-            #[cfg(feature = "tokio")]
-            Tokio($tokio),
-            #[cfg(any(feature = "smol", feature = "async-std"))]
-            AsyncIo($async_io),
-        }
-
-        #[cfg(feature = "tokio")]
-        impl From<$tokio> for $name {
-            #[inline]
-            fn from(io: $tokio) -> Self {
-                $name($inner::Tokio(io))
-            }
-        }
-
-        #[cfg(any(feature = "smol", feature = "async-std"))]
-        impl From<$async_io> for $name {
-            #[inline]
-            fn from(io: $async_io) -> Self {
-                $name($inner::AsyncIo(io))
-            }
-        }
-
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::net::on!($inner, &self.0, io => io.fmt(f))
-            }
-        }
-    )*};
-}
-
 /// Implements the futures-io traits (and tokio's read/write ones, with
-/// `tokio-io`) by dispatch, for types declared by `io_types!`.
+/// `tokio-io`) by dispatch, for types declared by `crate::io::io_types!`.
 macro_rules! io_traits {
     (read $what:literal: $($name:ident($inner:ident)),*) => {$(
         impl futures_io::AsyncRead for $name {
@@ -205,7 +167,7 @@ macro_rules! io_traits {
     )*};
 }
 
-pub(crate) use {checked, io_traits, io_types, on_backend};
+pub(crate) use {checked, io_traits, on_backend};
 
 /// An error for the tokio arm of `checked!`, as an `io::Result` or a poll.
 #[cfg(feature = "tokio")]
@@ -258,7 +220,7 @@ fn wrong_runtime(what: &str, backend: crate::Backend) -> io::Error {
     ))
 }
 
-io_types! {
+crate::io::io_types! {
     /// An open file on the runtime that runs the caller: `futures-io`'s
     /// [`AsyncRead`](crate::io::AsyncRead), [`AsyncWrite`](crate::io::AsyncWrite)
     /// and [`AsyncSeek`](crate::io::AsyncSeek).

@@ -113,4 +113,42 @@ macro_rules! tokio_io {
     )*};
 }
 
-pub(crate) use tokio_io;
+/// Declares I/O types: a struct over a private enum with one variant per
+/// reactor, `From` the backends' types, and `Debug`.
+macro_rules! io_types {
+    ($($(#[$doc:meta])* $name:ident($inner:ident): $tokio:ty, $async_io:ty;)*) => {$(
+        $(#[$doc])*
+        pub struct $name($inner);
+
+        enum $inner {
+            #[cfg(feature = "tokio")]
+            Tokio($tokio),
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            AsyncIo($async_io),
+        }
+
+        #[cfg(feature = "tokio")]
+        impl From<$tokio> for $name {
+            #[inline]
+            fn from(io: $tokio) -> Self {
+                $name($inner::Tokio(io))
+            }
+        }
+
+        #[cfg(any(feature = "smol", feature = "async-std"))]
+        impl From<$async_io> for $name {
+            #[inline]
+            fn from(io: $async_io) -> Self {
+                $name($inner::AsyncIo(io))
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::net::on!($inner, &self.0, io => io.fmt(f))
+            }
+        }
+    )*};
+}
+
+pub(crate) use {io_types, tokio_io};

@@ -65,7 +65,8 @@ use std::task::{Context, Poll, ready};
 #[doc(no_inline)]
 pub use std::process::{ExitStatus, Output, Stdio};
 
-use crate::fs::{checked, io_traits, io_types};
+use crate::fs::{checked, io_traits};
+use crate::io::io_types;
 
 /// A builder of child processes, as `std::process::Command`, spawned on the
 /// runtime that runs the caller.

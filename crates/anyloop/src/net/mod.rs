@@ -71,42 +71,14 @@ pub use unix::{UnixDatagram, UnixListener, UnixOwnedReadHalf, UnixOwnedWriteHalf
 
 pub(crate) use addr::each_addr;
 
-/// Declares a socket type: a struct over a private enum with one variant per
-/// reactor (tokio's, async-io's), both named `$ty` in their backend crate.
+/// Declares socket types: `crate::io::io_types!` over the backends' types
+/// of the same name (`anyloop_tokio::net::X`, `anyloop_async_io::net::X`).
 macro_rules! socket_types {
-    ($($(#[$doc:meta])* $name:ident($inner:ident);)*) => {$(
-        $(#[$doc])*
-        pub struct $name($inner);
-
-        enum $inner {
-            #[cfg(feature = "tokio")]
-            Tokio(anyloop_tokio::net::$name),
-            #[cfg(any(feature = "smol", feature = "async-std"))]
-            AsyncIo(anyloop_async_io::net::$name),
+    ($($(#[$doc:meta])* $name:ident($inner:ident);)*) => {
+        crate::io::io_types! {
+            $($(#[$doc])* $name($inner): anyloop_tokio::net::$name, anyloop_async_io::net::$name;)*
         }
-
-        #[cfg(feature = "tokio")]
-        impl From<anyloop_tokio::net::$name> for $name {
-            #[inline]
-            fn from(socket: anyloop_tokio::net::$name) -> Self {
-                $name($inner::Tokio(socket))
-            }
-        }
-
-        #[cfg(any(feature = "smol", feature = "async-std"))]
-        impl From<anyloop_async_io::net::$name> for $name {
-            #[inline]
-            fn from(socket: anyloop_async_io::net::$name) -> Self {
-                $name($inner::AsyncIo(socket))
-            }
-        }
-
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::net::on!($inner, &self.0, socket => socket.fmt(f))
-            }
-        }
-    )*};
+    };
 }
 
 /// `on!(Inner, value, socket => body)`: runs `body` with the backend's socket.
