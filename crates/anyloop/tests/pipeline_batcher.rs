@@ -129,3 +129,18 @@ async fn a_random_stream_of_100k_items_arrives_whole_and_in_order() {
     );
     assert!(batches >= (ITEMS / 64) as usize, "on {}", backend());
 }
+
+#[anyloop::test]
+async fn zero_sizes_are_taken_as_one() {
+    let (tx, mut rx) = batcher::<u32>(0, Duration::ZERO, 0);
+    tx.push(7).await.unwrap();
+    assert_eq!(
+        tx.try_push(8),
+        Err(Closed(8)),
+        "one item fits, on {}",
+        backend()
+    );
+    assert_eq!(rx.recv().await, Some(vec![7]), "on {}", backend());
+    drop(tx);
+    assert_eq!(rx.recv().await, None);
+}
