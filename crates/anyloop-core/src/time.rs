@@ -230,6 +230,15 @@ pub fn current_deadline() -> Option<Instant> {
     DEADLINE.get()
 }
 
+/// Runs `f` with `deadline` narrowing [`current_deadline`], as if inside a
+/// `timeout_at(deadline, ..)`: for structured-concurrency code (task groups)
+/// whose children inherit the deadline around the group.
+#[doc(hidden)]
+pub fn with_deadline<R>(deadline: Option<Instant>, f: impl FnOnce() -> R) -> R {
+    let _scope = deadline.map(DeadlineScope::enter);
+    f()
+}
+
 /// Narrows the thread's deadline while a `Timeout` polls its future.
 struct DeadlineScope(Option<Instant>);
 

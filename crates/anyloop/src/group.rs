@@ -9,10 +9,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
-use event_listener::Event;
+use event_listener::{Event, EventListener};
 use futures_lite::FutureExt as _;
+use pin_project_lite::pin_project;
 
 use crate::task::{JoinError, JoinHandle};
+use crate::time::Instant;
 
 /// A group of tasks that ends only when all of them have ended.
 ///
@@ -26,6 +28,25 @@ use crate::task::{JoinError, JoinHandle};
 ///   (or the future of its [`scope`]) does too: children never outlive their
 ///   group. A cancelled child's future is dropped at its next await point,
 ///   so its destructors run.
+/// - A group made inside a [`timeout`](crate::time::timeout) hands that
+///   deadline to its children: [`current_deadline`](crate::time::current_deadline)
+///   inside a child gives it (or an earlier one of the child's own), as in
+///   trio's and AnyIO's cancel scopes. When the timeout expires it drops
+///   what it wraps; if that is the group's [`scope`] (or the group itself),
+///   the children are cancelled with it.
+///
+/// # Cancellation, precisely
+///
+/// Once the group is cancelled, each child is polled at most once more: if
+/// its future completes in that poll, its outcome counts; if it is still
+/// waiting, it is dropped there. So the children whose awaited event had
+/// already happened when the first failure came (a message that had
+/// arrived, a timer that had fired, a flag that was set) still finish, and
+/// every error among them is returned in [`GroupError::Errors`], first
+/// failure first: these are the errors that *happened together*. Which
+/// children fail together therefore depends only on what had happened
+/// before the first failure, not on how the runtime's threads interleave.
+/// A child that has not started when the group is cancelled never starts.
 ///
 /// The group is a cheap handle: clone it to spawn from children.
 ///
@@ -56,6 +77,8 @@ pub struct TaskGroup<E = std::convert::Infallible> {
 }
 
 struct Shared<E> {
+    /// The deadline around the group when it was made, for its children.
+    deadline: Option<Instant>,
     cancelled: AtomicBool,
     cancel: Event,
     running: AtomicUsize,
@@ -88,6 +111,11 @@ pub enum GroupError<E> {
     /// signalling that it was ready.
     #[error("the task ended or was cancelled before it signalled ready")]
     NotReady,
+    /// The group of a [`scope`] was cancelled with [`TaskGroup::cancel`]
+    /// before its body finished: the body was dropped at its await point,
+    /// so there is no value to return. No child failed.
+    #[error("the task group was cancelled before its scope's body finished")]
+    Cancelled,
 }
 
 impl<E> GroupError<E> {
@@ -96,7 +124,7 @@ impl<E> GroupError<E> {
         match self {
             GroupError::Error(err) => vec![err],
             GroupError::Errors(errs) => errs,
-            GroupError::Panic(_) | GroupError::NotReady => Vec::new(),
+            GroupError::Panic(_) | GroupError::NotReady | GroupError::Cancelled => Vec::new(),
         }
     }
 
@@ -113,15 +141,39 @@ impl<E: fmt::Debug> fmt::Debug for GroupError<E> {
             GroupError::Errors(errs) => f.debug_tuple("Errors").field(errs).finish(),
             GroupError::Panic(err) => f.debug_tuple("Panic").field(err).finish(),
             GroupError::NotReady => f.write_str("NotReady"),
+            GroupError::Cancelled => f.write_str("Cancelled"),
         }
     }
 }
 
 impl<E: Send + 'static> TaskGroup<E> {
     /// An empty group.
+    ///
+    /// Made inside a [`timeout`](crate::time::timeout), the group hands its
+    /// deadline to its children.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use anyloop::task::TaskGroup;
+    /// use anyloop::time::{current_deadline, timeout};
+    ///
+    /// anyloop::run(async {
+    ///     timeout(Duration::from_secs(10), async {
+    ///         let group = TaskGroup::<()>::new();
+    ///         let outer = current_deadline();
+    ///         let child = group.spawn(async { Ok(current_deadline()) });
+    ///         assert_eq!(child.await, Some(outer));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn new() -> Self {
         TaskGroup {
             shared: Arc::new(Shared {
+                deadline: crate::time::current_deadline(),
                 cancelled: AtomicBool::new(false),
                 cancel: Event::new(),
                 running: AtomicUsize::new(0),
@@ -150,16 +202,14 @@ impl<E: Send + 'static> TaskGroup<E> {
         shared.running.fetch_add(1, Ordering::SeqCst);
         let task = async move {
             let _done = Running(&shared);
-            if shared.cancelled.load(Ordering::SeqCst) {
-                // Cancelled before it started: it never runs.
+            if shared.is_cancelled() {
+                // Cancelled before it started: it never runs, and its future
+                // is dropped before the group counts it as ended.
+                drop(future);
                 return None;
             }
-            let outcome = async { Some(AssertUnwindSafe(future).catch_unwind().await) }
-                .or(async {
-                    shared.cancelled().await;
-                    None
-                })
-                .await;
+            let outcome =
+                UntilCancelled::new(AssertUnwindSafe(future).catch_unwind(), &shared).await;
             match outcome {
                 Some(Ok(Ok(value))) => Some(value),
                 Some(Ok(Err(err))) => {
@@ -305,17 +355,58 @@ impl<E> Shared<E> {
         self.cancel.notify(usize::MAX);
     }
 
-    async fn cancelled(&self) {
-        loop {
-            if self.cancelled.load(Ordering::SeqCst) {
-                return;
-            }
-            let listener = self.cancel.listen();
-            if self.cancelled.load(Ordering::SeqCst) {
-                return;
-            }
-            listener.await;
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+pin_project! {
+    /// Runs a child (or a scope's body) until its group is cancelled, with
+    /// the group's deadline: see "Cancellation, precisely" on [`TaskGroup`].
+    struct UntilCancelled<'a, F, E> {
+        #[pin]
+        future: F,
+        shared: &'a Shared<E>,
+        listener: Option<EventListener>,
+    }
+}
+
+impl<'a, F, E> UntilCancelled<'a, F, E> {
+    fn new(future: F, shared: &'a Shared<E>) -> Self {
+        UntilCancelled {
+            future,
+            shared,
+            listener: None,
         }
+    }
+}
+
+impl<F: Future, E> Future for UntilCancelled<'_, F, E> {
+    type Output = Option<F::Output>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        // Read before polling: a poll that began before the cancellation runs
+        // to its end, and one that began after it is the last.
+        let cancelled = this.shared.is_cancelled();
+        let polled =
+            anyloop_core::time::with_deadline(this.shared.deadline, || this.future.poll(cx));
+        if let Poll::Ready(output) = polled {
+            return Poll::Ready(Some(output));
+        }
+        if cancelled {
+            return Poll::Ready(None);
+        }
+        let shared = *this.shared;
+        let listener = this.listener.get_or_insert_with(|| shared.cancel.listen());
+        // Listening first, then checking, misses no cancellation. One that
+        // came during this poll is acted on by the next poll, which the
+        // future gets: so an outcome that was already decided counts.
+        if shared.is_cancelled() || Pin::new(listener).poll(cx).is_ready() {
+            *this.listener = None;
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
     }
 }
 
@@ -399,9 +490,16 @@ impl<V> Ready<V> {
 /// Runs `body` with a new [`TaskGroup`] and waits for every child before
 /// returning, like `async with asyncio.TaskGroup() as tg:`.
 ///
-/// If the body returns an error, the children are cancelled and the error is
-/// returned (before the children's own failures). If the scope's future is
-/// dropped, the children are cancelled: none outlives the scope.
+/// - If the body returns an error, the children are cancelled and the error
+///   is returned (before the children's own failures).
+/// - If a child fails, or a child calls [`TaskGroup::cancel`], while the body
+///   is still running, the body is cancelled too (as in asyncio, trio and
+///   AnyIO): it is dropped at its await point (see "Cancellation, precisely"
+///   on [`TaskGroup`]), the scope waits for the cancelled children to end,
+///   and returns the failure at once, or [`GroupError::Cancelled`] after a
+///   `cancel` with no failure.
+/// - If the scope's future is dropped, the children are cancelled: none
+///   outlives the scope.
 ///
 /// # Examples
 ///
@@ -427,12 +525,15 @@ where
     Fut: Future<Output = Result<R, E>>,
 {
     let group = TaskGroup::new();
-    match body(group.clone()).await {
-        Ok(value) => group.wait().await.map(|()| value),
-        Err(err) => {
+    let body = UntilCancelled::new(body(group.clone()), &group.shared).await;
+    match body {
+        Some(Ok(value)) => group.wait().await.map(|()| value),
+        Some(Err(err)) => {
             group.fail_with(err);
             // The body's error is recorded: `wait` gives it back.
             Err(group.wait().await.err().unwrap_or(GroupError::NotReady))
         }
+        // Cancelled: by a child's failure, which `wait` gives, or by `cancel`.
+        None => Err(group.wait().await.err().unwrap_or(GroupError::Cancelled)),
     }
 }

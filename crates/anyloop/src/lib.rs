@@ -125,7 +125,8 @@
 //! through [`time::current_deadline`], so a library can respect its caller's
 //! deadline. A [`task::TaskGroup`] cancels its children by dropping them at
 //! their next await point, when a sibling fails, when it is cancelled, or
-//! when the group itself is dropped. A spawned task is not part of the
+//! when the group itself is dropped; a [`task::scope`]'s body is cancelled
+//! the same way, and the children see the deadline around their group. A spawned task is not part of the
 //! future that spawned it: dropping its [`JoinHandle`](task::JoinHandle)
 //! detaches it, [`abort`](task::JoinHandle::abort) cancels it, and
 //! [`abort_on_drop`](task::JoinHandle::abort_on_drop) ties it to its
