@@ -11,7 +11,11 @@
 //! through at `n / (r + n·c)` per second: the gain flattens once `n·c`
 //! dominates `r`, i.e. past `n ≈ r / c`. Start there, cap it by what the far
 //! side accepts in one request, and set `max_delay` to the latency an item
-//! may wait when traffic is low (a batch is never older than that).
+//! may wait when traffic is low: a batch is never older than that, counted
+//! from when its first item was pushed (not from when the consumer looked),
+//! so a consumer that was busy gets the items that waited too long at once.
+//! A `max_delay` too large to add to the clock (`Duration::MAX`) means
+//! batches go out only full, or at the close.
 //!
 //! **Back-pressure**: at most `max_in_flight` batches' worth of items wait
 //! between the producers and the consumer; [`Batcher::push`] waits for room
@@ -49,12 +53,34 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::sync::queue;
 use crate::time::Instant;
 
 /// Creates a batcher: `size` items per batch at most (0 is taken as 1), a
-/// partial batch sent `max_delay` after its first item, and at most
-/// `max_in_flight` batches (0 is taken as 1) of items waiting for the
+/// partial batch sent `max_delay` after its first item was pushed, and at
+/// most `max_in_flight` batches (0 is taken as 1) of items waiting for the
 /// consumer.
+///
+/// Any values are accepted: the room for waiting items is not allocated up
+/// front (`usize::MAX` means no bound), and a `max_delay` that overflows the
+/// clock means "no delay limit".
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::pipeline::batcher;
+///
+/// anyloop::run(async {
+///     // Batches of 3; a partial one goes out 10 ms after its first item.
+///     let (batcher, mut batches) = batcher(3, Duration::from_millis(10), 1);
+///     for word in ["a", "b", "c", "d"] {
+///         batcher.push(word).await.unwrap();
+///     }
+///     assert_eq!(batches.recv().await.unwrap(), ["a", "b", "c"]);
+///     assert_eq!(batches.recv().await.unwrap(), ["d"]); // after 10 ms
+/// });
+/// ```
 pub fn batcher<T>(
     size: usize,
     max_delay: Duration,
@@ -62,7 +88,7 @@ pub fn batcher<T>(
 ) -> (Batcher<T>, Batches<T>) {
     let size = size.max(1);
     let capacity = size.saturating_mul(max_in_flight.max(1));
-    let (tx, rx) = async_channel::bounded(capacity);
+    let (tx, rx) = queue::bounded(capacity);
     (
         Batcher { tx },
         Batches {
@@ -77,7 +103,9 @@ pub fn batcher<T>(
 
 /// The producing end of a [`batcher`]; clone it for several producers.
 pub struct Batcher<T> {
-    tx: async_channel::Sender<T>,
+    // Each item with the instant it was pushed: a batch's age counts from
+    // its first item's.
+    tx: queue::Sender<(Instant, T)>,
 }
 
 /// The item could not be pushed: the consumer is gone (or the batcher was
@@ -96,9 +124,9 @@ impl<T> Batcher<T> {
     /// closed.
     pub async fn push(&self, item: T) -> Result<(), Closed<T>> {
         self.tx
-            .send(item)
+            .put((Instant::now(), item))
             .await
-            .map_err(|err| Closed(err.into_inner()))
+            .map_err(|err| Closed(err.into_inner().1))
     }
 
     /// Adds an item if there is room now.
@@ -108,8 +136,8 @@ impl<T> Batcher<T> {
     /// [`Closed`] with the item if there is no room or the consumer is gone.
     pub fn try_push(&self, item: T) -> Result<(), Closed<T>> {
         self.tx
-            .try_send(item)
-            .map_err(|err| Closed(err.into_inner()))
+            .try_put((Instant::now(), item))
+            .map_err(|err| Closed(err.into_inner().1))
     }
 
     /// Closes the batcher for every producer: the consumer receives what was
@@ -148,19 +176,20 @@ impl<T> fmt::Debug for Batcher<T> {
 
 /// The consuming end of a [`batcher`].
 pub struct Batches<T> {
-    rx: async_channel::Receiver<T>,
+    rx: queue::Receiver<(Instant, T)>,
     size: usize,
     max_delay: Duration,
     // The batch being collected, kept here so that a dropped `recv` loses
-    // nothing, and when it must go out.
+    // nothing, and when it must go out (`None` while empty, or when the
+    // delay overflows the clock: then only when full).
     pending: Vec<T>,
     deadline: Option<Instant>,
 }
 
 impl<T> Batches<T> {
     /// Waits for the next batch: `size` items, or fewer once `max_delay` has
-    /// passed since the first of them or the batcher is closed. `None` once
-    /// the batcher is closed and every item has been handed out.
+    /// passed since the first of them was pushed, or the batcher is closed.
+    /// `None` once the batcher is closed and every item has been handed out.
     ///
     /// Cancel safe: items received by a `recv` that is dropped stay in the
     /// `Batches` and start the next batch.
@@ -169,18 +198,25 @@ impl<T> Batches<T> {
             if self.pending.len() >= self.size {
                 break;
             }
-            // Take what is already there without touching the timer.
-            match self.rx.try_recv() {
+            // Take what is already there without touching the timer, even
+            // when the batch is overdue: those items waited too.
+            match self.rx.try_get() {
                 Ok(item) => {
                     self.push(item);
                     continue;
                 }
-                Err(async_channel::TryRecvError::Closed) => break,
-                Err(async_channel::TryRecvError::Empty) => {}
+                Err(err) if err.is_closed() => break,
+                Err(_empty) => {}
+            }
+            if self
+                .deadline
+                .is_some_and(|deadline| deadline <= Instant::now())
+            {
+                break; // the batch is as old as it may get
             }
             let received = match self.deadline {
-                None => self.rx.recv().await.ok(),
-                Some(deadline) => match crate::time::timeout_at(deadline, self.rx.recv()).await {
+                None => self.rx.get().await.ok(),
+                Some(deadline) => match crate::time::timeout_at(deadline, self.rx.get()).await {
                     Ok(received) => received.ok(),
                     Err(_elapsed) => break,
                 },
@@ -195,9 +231,9 @@ impl<T> Batches<T> {
         (!batch.is_empty()).then_some(batch)
     }
 
-    fn push(&mut self, item: T) {
+    fn push(&mut self, (pushed, item): (Instant, T)) {
         if self.pending.is_empty() {
-            self.deadline = Some(Instant::now() + self.max_delay);
+            self.deadline = pushed.checked_add(self.max_delay);
         }
         self.pending.push(item);
     }

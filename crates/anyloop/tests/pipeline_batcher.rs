@@ -144,3 +144,45 @@ async fn zero_sizes_are_taken_as_one() {
     drop(tx);
     assert_eq!(rx.recv().await, None);
 }
+
+#[anyloop::test]
+async fn an_overdue_batch_is_handed_out_at_once() {
+    // The consumer was busy for longer than `max_delay` after the first
+    // push: the batch's age counts from that push, so `recv` is ready on
+    // its first poll with everything that waited.
+    let max_delay = Duration::from_millis(60);
+    let (tx, mut rx) = batcher::<u32>(100, max_delay, 4);
+    for i in 0..3 {
+        tx.push(i).await.unwrap();
+    }
+    sleep(max_delay + Duration::from_millis(40)).await;
+    let batch = futures_lite::future::poll_once(rx.recv()).await;
+    assert_eq!(
+        batch,
+        Some(Some(vec![0, 1, 2])),
+        "a batch older than max_delay was held back on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn a_max_delay_past_the_clock_means_only_full_batches() {
+    let (tx, mut rx) = batcher::<u32>(3, Duration::MAX, 1);
+    tx.push(1).await.unwrap();
+    tx.push(2).await.unwrap();
+    // No panic, and no partial batch: it waits for a third item...
+    assert!(
+        timeout(Duration::from_millis(30), rx.recv()).await.is_err(),
+        "on {}",
+        backend()
+    );
+    tx.push(3).await.unwrap();
+    let full = timeout(Duration::from_secs(5), rx.recv()).await.unwrap();
+    assert_eq!(full, Some(vec![1, 2, 3]), "on {}", backend());
+    // ...or for the close.
+    tx.push(4).await.unwrap();
+    drop(tx);
+    let last = timeout(Duration::from_secs(5), rx.recv()).await.unwrap();
+    assert_eq!(last, Some(vec![4]), "on {}", backend());
+    assert_eq!(rx.recv().await, None, "on {}", backend());
+}
