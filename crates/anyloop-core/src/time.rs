@@ -82,9 +82,31 @@ impl<T: Timer + Clone> TimerExt for T {}
 
 /// `now + duration`, saturated far in the future instead of overflowing.
 fn deadline_after(duration: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(duration)
-        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30))
+    add_or_never(Instant::now(), duration)
+}
+
+/// How far "never" is: 30 years, as tokio's far future.
+const NEVER: Duration = Duration::from_secs(86_400 * 365 * 30);
+
+/// `instant + duration`, or "never" when that overflows the clock: 30 years
+/// on, or, closer to the end of the clock than that, the latest instant it
+/// can hold.
+fn add_or_never(instant: Instant, duration: Duration) -> Instant {
+    if let Some(sum) = instant.checked_add(duration) {
+        return sum;
+    }
+    if let Some(never) = instant.checked_add(NEVER) {
+        return never;
+    }
+    // Each round advances or halves the step: at most about 120 rounds.
+    let (mut latest, mut step) = (instant, NEVER);
+    while !step.is_zero() {
+        match latest.checked_add(step) {
+            Some(later) => latest = later,
+            None => step /= 2,
+        }
+    }
+    latest
 }
 
 pin_project_lite::pin_project! {
@@ -377,25 +399,28 @@ impl<T: Timer> Interval<T> {
         ready!(self.sleep.as_mut().poll(cx));
         let scheduled = self.sleep.deadline();
         let now = Instant::now();
+        // A next tick past the end of the clock is "never again".
+        let on_schedule = add_or_never(scheduled, self.period);
         let next = match self.missed_tick_behavior {
             _ if self.period.is_zero() => now,
-            MissedTickBehavior::Burst => scheduled + self.period,
-            MissedTickBehavior::Delay if now > scheduled + self.period => now + self.period,
-            MissedTickBehavior::Delay => scheduled + self.period,
+            MissedTickBehavior::Burst => on_schedule,
+            MissedTickBehavior::Delay if now > on_schedule => add_or_never(now, self.period),
+            MissedTickBehavior::Delay => on_schedule,
             MissedTickBehavior::Skip => {
                 let late = now.saturating_duration_since(scheduled);
                 let periods = late.as_nanos() / self.period.as_nanos() + 1;
                 let periods = u32::try_from(periods).unwrap_or(u32::MAX);
-                scheduled + self.period.saturating_mul(periods)
+                add_or_never(scheduled, self.period.saturating_mul(periods))
             }
         };
         self.sleep.as_mut().reset_inner(next, self.period.is_zero());
         Poll::Ready(scheduled)
     }
 
-    /// Restarts the schedule: the next tick is one period from now.
+    /// Restarts the schedule: the next tick is one period from now (never,
+    /// if that is past the end of the clock).
     pub fn reset(&mut self) {
-        let next = Instant::now() + self.period;
+        let next = add_or_never(Instant::now(), self.period);
         self.sleep.as_mut().reset(next);
     }
 

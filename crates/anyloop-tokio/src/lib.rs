@@ -39,7 +39,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyloop_core::task::{JoinError, TaskHandle};
 use anyloop_core::{BlockOn, Spawn, Timer};
@@ -152,13 +152,26 @@ impl Timer for Tokio {
 
     #[inline]
     fn delay_until(&self, deadline: Instant) -> tokio::time::Sleep {
-        tokio::time::sleep_until(deadline.into())
+        tokio::time::sleep_until(representable(deadline).into())
     }
 
     #[inline]
     fn reset(&self, delay: Pin<&mut tokio::time::Sleep>, deadline: Instant) {
-        delay.reset(deadline.into());
+        delay.reset(representable(deadline).into());
     }
+}
+
+/// A deadline tokio's timer can take: it rounds every deadline up to its
+/// next 1 ms tick, and panics when that overflows `Instant`. A deadline that
+/// close to the end of the clock becomes tokio's own "far future", 30 years
+/// on, which is as good as never.
+#[inline]
+fn representable(deadline: Instant) -> Instant {
+    if deadline.checked_add(Duration::from_millis(1)).is_some() {
+        return deadline;
+    }
+    let far_future = Instant::now().checked_add(Duration::from_secs(86_400 * 365 * 30));
+    far_future.map_or(deadline, |far| far.min(deadline))
 }
 
 /// A tokio runtime with the I/O and time drivers enabled, whose threads
