@@ -48,7 +48,23 @@ pub struct Semaphore {
 }
 
 impl Semaphore {
-    /// A semaphore with `permits` permits.
+    /// The most permits a semaphore holds: `usize::MAX >> 3`, as in tokio.
+    /// [`new`](Self::new) and [`add_permits`](Self::add_permits) saturate
+    /// there, which leaves room for every permit held to come back without
+    /// the count wrapping around.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop::sync::Semaphore;
+    ///
+    /// let semaphore = Semaphore::new(usize::MAX);
+    /// semaphore.add_permits(1);
+    /// assert_eq!(semaphore.available_permits(), Semaphore::MAX_PERMITS);
+    /// ```
+    pub const MAX_PERMITS: usize = usize::MAX >> 3;
+
+    /// A semaphore with `permits` permits (at most [`MAX_PERMITS`](Self::MAX_PERMITS)).
     ///
     /// # Examples
     ///
@@ -60,7 +76,7 @@ impl Semaphore {
     /// ```
     pub fn new(permits: usize) -> Self {
         Self {
-            inner: Arc::new(async_lock::Semaphore::new(permits)),
+            inner: Arc::new(async_lock::Semaphore::new(permits.min(Self::MAX_PERMITS))),
         }
     }
 
@@ -143,7 +159,8 @@ impl Semaphore {
             .map(|inner| OwnedSemaphorePermit { inner })
     }
 
-    /// Adds `n` permits, waking as many waiters.
+    /// Adds `n` permits, waking as many waiters; the free permits saturate at
+    /// [`MAX_PERMITS`](Self::MAX_PERMITS).
     ///
     /// # Examples
     ///
@@ -156,7 +173,11 @@ impl Semaphore {
     /// assert_eq!(semaphore.available_permits(), 2);
     /// ```
     pub fn add_permits(&self, n: usize) {
-        self.inner.add_permits(n);
+        // async-lock's count wraps around on overflow. Permits held now come
+        // back on top of `MAX_PERMITS`, which the headroom up to `usize::MAX`
+        // (seven eighths of it) absorbs, as it does concurrent adds.
+        let room = Self::MAX_PERMITS.saturating_sub(self.inner.available_permits());
+        self.inner.add_permits(n.min(room));
     }
 
     /// The number of permits free now.
