@@ -177,6 +177,12 @@ fn representable(deadline: Instant) -> Instant {
 /// A tokio runtime with the I/O and time drivers enabled, whose threads
 /// anyloop's ambient API recognises.
 ///
+/// Dropping it shuts it down: outside async code it waits for its worker
+/// threads to stop, as tokio does; inside async code (a task of another
+/// runtime, where tokio would panic because blocking is not allowed there)
+/// it shuts down in the background, without waiting. Either way every task
+/// that has not completed is dropped.
+///
 /// # Examples
 ///
 /// ```
@@ -188,7 +194,8 @@ fn representable(deadline: Instant) -> Instant {
 /// ```
 #[derive(Debug)]
 pub struct Runtime {
-    inner: tokio::runtime::Runtime,
+    // `None` only while dropping.
+    inner: Option<tokio::runtime::Runtime>,
 }
 
 impl Runtime {
@@ -227,12 +234,33 @@ impl Runtime {
             .enable_all()
             .on_thread_start(|| IN_RUNTIME.set(true))
             .build()?;
-        Ok(Runtime { inner })
+        Ok(Runtime { inner: Some(inner) })
+    }
+
+    fn tokio(&self) -> &tokio::runtime::Runtime {
+        self.inner
+            .as_ref()
+            .expect("the runtime is only taken by drop")
     }
 
     /// Returns tokio's handle to this runtime.
     pub fn handle(&self) -> &tokio::runtime::Handle {
-        self.inner.handle()
+        self.tokio().handle()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        let Some(runtime) = self.inner.take() else {
+            return;
+        };
+        // tokio panics when a runtime is dropped where blocking is not
+        // allowed: inside any tokio runtime's async context. `try_current`
+        // also answers on blocking threads, where waiting would be allowed;
+        // shutting down in the background there too is still correct.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -240,7 +268,7 @@ impl BlockOn for Runtime {
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let was = IN_RUNTIME.replace(true);
         let _restore = Restore(was);
-        self.inner.block_on(future)
+        self.tokio().block_on(future)
     }
 }
 
