@@ -66,7 +66,13 @@ impl AsyncStd {
     /// Returns `true` if the caller runs inside an async-std task, an
     /// async-std `block_on`, or a blocking task spawned through `AsyncStd`.
     pub fn is_current() -> bool {
-        IN_BLOCKING.get() || async_std::task::try_current().is_some()
+        IN_BLOCKING.get() || Self::in_task()
+    }
+
+    /// Returns `true` inside an async-std task or `block_on`: async code,
+    /// where blocking the thread would stall the runtime.
+    pub fn in_task() -> bool {
+        async_std::task::try_current().is_some()
     }
 }
 

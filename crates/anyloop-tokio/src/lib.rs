@@ -74,6 +74,55 @@ impl Tokio {
     }
 }
 
+/// Whether the calling thread may block waiting for a future, as far as
+/// tokio's public API tells; see [`blocking_context`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BlockingContext {
+    /// No tokio runtime on this thread: blocking is the caller's business.
+    Outside,
+    /// Inside a multi-thread runtime: blocking is safe inside
+    /// [`block_in_place`], which hands a worker's tasks to another thread
+    /// (and just runs the closure on a blocking thread or in `block_on`).
+    InPlace,
+    /// Inside a current-thread runtime, whose only thread may be the one
+    /// that must run the awaited future: blocking could deadlock. (A native
+    /// `spawn_blocking` thread of such a runtime looks the same from here.)
+    Forbidden,
+}
+
+/// Tells whether the calling thread may block waiting for a future.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop_tokio::{BlockingContext, blocking_context};
+///
+/// assert_eq!(blocking_context(), BlockingContext::Outside);
+/// let rt = tokio::runtime::Builder::new_current_thread().build()?;
+/// assert_eq!(rt.block_on(async { blocking_context() }), BlockingContext::Forbidden);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn blocking_context() -> BlockingContext {
+    match tokio::runtime::Handle::try_current() {
+        Err(_) => BlockingContext::Outside,
+        Ok(handle) => match handle.runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::CurrentThread => BlockingContext::Forbidden,
+            _ => BlockingContext::InPlace,
+        },
+    }
+}
+
+/// Runs blocking code on a worker thread of a multi-thread runtime without
+/// stalling the runtime: tokio's `block_in_place`.
+///
+/// # Panics
+///
+/// On a current-thread runtime's thread (check [`blocking_context`]).
+pub fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
+    tokio::task::block_in_place(f)
+}
+
 /// An owned permission to join a task; see
 /// [`TaskHandle`] for its semantics.
 pub struct JoinHandle<T>(tokio::task::JoinHandle<T>);

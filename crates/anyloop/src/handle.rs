@@ -158,11 +158,24 @@ impl Handle {
     /// Runs `future` on the runtime and blocks the calling thread until it
     /// completes, from a thread that is not running async tasks.
     ///
+    /// Wherever anyloop can tell that the thread runs async code, it refuses
+    /// instead of risking a deadlock: inside tasks and `block_on`s that
+    /// anyloop runs, inside async-std tasks, and on a thread of a native
+    /// current-thread tokio runtime (`#[tokio::main(flavor =
+    /// "current_thread")]`, its tasks; also its native `spawn_blocking`
+    /// threads, which look the same: use [`spawn_blocking`](crate::spawn_blocking)).
+    /// Inside a native multi-thread tokio runtime it waits in tokio's
+    /// `block_in_place`, which moves the worker's other tasks to another
+    /// thread, so even a one-worker runtime does not deadlock. Blocking
+    /// threads (anyloop's and the runtimes') and plain threads just wait.
+    /// smol cannot be asked whether a native `smol::block_on` runs on the
+    /// thread: there it is the caller's care.
+    ///
     /// # Errors
     ///
     /// [`BlockOnError::Shutdown`] once the runtime has shut down;
     /// [`BlockOnError::Panic`] if the future panicked;
-    /// [`BlockOnError::InsideRuntime`] when called from a task anyloop runs.
+    /// [`BlockOnError::InsideRuntime`] when called from async code, as above.
     pub fn block_on<F>(&self, future: F) -> Result<F::Output, BlockOnError>
     where
         F: Future + Send + 'static,
@@ -171,6 +184,30 @@ impl Handle {
         if crate::rt::in_async_code() {
             return Err(BlockOnError::InsideRuntime);
         }
+        if !crate::rt::in_blocking_code() {
+            #[cfg(feature = "async-std")]
+            if anyloop_async_std::AsyncStd::in_task() {
+                return Err(BlockOnError::InsideRuntime);
+            }
+            #[cfg(feature = "tokio")]
+            match anyloop_tokio::blocking_context() {
+                anyloop_tokio::BlockingContext::Forbidden => {
+                    return Err(BlockOnError::InsideRuntime);
+                }
+                anyloop_tokio::BlockingContext::InPlace => {
+                    return anyloop_tokio::block_in_place(|| self.wait(future));
+                }
+                _ => {}
+            }
+        }
+        self.wait(future)
+    }
+
+    fn wait<F>(&self, future: F) -> Result<F::Output, BlockOnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         match futures_lite::future::block_on(self.spawn(future)) {
             Ok(output) => Ok(output),
             Err(err) if err.is_panic() => Err(BlockOnError::Panic(err)),

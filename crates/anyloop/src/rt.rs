@@ -105,6 +105,11 @@ pub(crate) fn in_async_code() -> bool {
     matches!(POLLING.get(), Some((_, true)))
 }
 
+/// Returns `true` inside a blocking closure that anyloop runs.
+pub(crate) fn in_blocking_code() -> bool {
+    matches!(POLLING.get(), Some((_, false)))
+}
+
 /// Marks the thread with a backend until dropped (also on unwind).
 pub(crate) struct Polling(Option<(Backend, bool)>);
 
