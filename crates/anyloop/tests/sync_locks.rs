@@ -116,8 +116,11 @@ async fn owned_permit_released_by_another_task() {
             let _permit = semaphore.acquire().await;
         }
     });
+    // The holder releases only when told, after the check below: however
+    // late the test's own sleep ends, the permit is still held then.
+    let (release, released) = anyloop::sync::oneshot::channel::<()>();
     let holder = anyloop::spawn(async move {
-        anyloop::time::sleep(Duration::from_millis(20)).await;
+        let _ = released.await;
         drop(permit);
     });
     anyloop::time::sleep(Duration::from_millis(5)).await;
@@ -126,6 +129,7 @@ async fn owned_permit_released_by_another_task() {
         "acquired a held permit on {}",
         backend()
     );
+    release.send(()).unwrap();
     within("the holder", holder).await.unwrap();
     within("the waiter after the release", waiter)
         .await
