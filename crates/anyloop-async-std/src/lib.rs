@@ -37,7 +37,8 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, NativeOutput, NativeTask, cancel_propagated, poll_propagated,
+    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
+    cancel_propagated, cancel_watched, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
@@ -80,19 +81,27 @@ impl AsyncStd {
 ///
 /// async-std's executor and blocking pool catch a task's panic and re-raise
 /// it when the handle is polled; [`poll_propagated`] turns it into the
-/// output.
-pub struct AsyncStdTask<T>(async_std::task::JoinHandle<T>);
+/// output. A task's future is wrapped in [`CatchDropPanic`] (`id` is then
+/// its [`TaskId`]), so that a destructor that panics when the task is
+/// aborted gives a `JoinError` instead of aborting the process.
+pub struct AsyncStdTask<T> {
+    task: async_std::task::JoinHandle<T>,
+    id: Option<TaskId>,
+}
 
 impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     type Output = T;
 
     #[inline]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.0), cx).map(Some)
+        poll_propagated(Pin::new(&mut self.task), cx).map(Some)
     }
 
     fn cancel(self) -> CancelFuture<T> {
-        cancel_propagated(self.0.cancel())
+        match self.id {
+            Some(id) => cancel_watched(id, self.task.cancel()),
+            None => cancel_propagated(self.task.cancel()),
+        }
     }
 
     fn detach(self) {
@@ -102,7 +111,9 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
 
 impl<T> fmt::Debug for AsyncStdTask<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("AsyncStdTask").field(self.0.task()).finish()
+        f.debug_tuple("AsyncStdTask")
+            .field(self.task.task())
+            .finish()
     }
 }
 
@@ -120,8 +131,9 @@ impl Spawn for AsyncStd {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let task = async_std::task::spawn(future);
-        CancellableTask::new(AsyncStdTask(task))
+        let id = TaskId::next();
+        let task = async_std::task::spawn(CatchDropPanic::new(id, future));
+        CancellableTask::new(AsyncStdTask { task, id: Some(id) })
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -133,7 +145,7 @@ impl Spawn for AsyncStd {
             let _blocking = BlockingFlag(IN_BLOCKING.replace(true));
             f()
         });
-        CancellableTask::new(AsyncStdTask(task))
+        CancellableTask::new(AsyncStdTask { task, id: None })
     }
 }
 

@@ -6,11 +6,12 @@
 //! detach on drop, synchronous [`abort`](TaskHandle::abort), and
 //! [`is_finished`](TaskHandle::is_finished).
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll, Waker, ready};
 
@@ -55,6 +56,160 @@ where
         std::future::poll_fn(|cx| poll_propagated(cancel.as_mut(), cx))
             .await
             .transpose()
+    })
+}
+
+/// Identifies a task spawned through [`CatchDropPanic`], so that the panic
+/// of its destructor can reach the handle that aborted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskId(u64);
+
+impl TaskId {
+    /// A new id, unique in the process; one thread-local increment.
+    #[inline]
+    pub fn next() -> TaskId {
+        // Each thread takes blocks of 2^32 ids from a global counter.
+        static BLOCKS: AtomicU64 = AtomicU64::new(0);
+        thread_local! {
+            static NEXT: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+        }
+        NEXT.with(|next| {
+            let (mut id, mut end) = next.get();
+            if id == end {
+                id = BLOCKS.fetch_add(1 << 32, Ordering::Relaxed);
+                end = id + (1 << 32);
+            }
+            next.set((id + 1, end));
+            TaskId(id)
+        })
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A task's future whose destructor may panic without taking the process
+    /// down.
+    ///
+    /// async-task (smol's and async-std's executors) aborts the process when
+    /// dropping a task's future panics, which is what an aborted task whose
+    /// destructor panics does. This wrapper catches that panic; if the task
+    /// is being cancelled through [`cancel_watched`], the payload becomes the
+    /// task's output there (as tokio reports it: a [`JoinError::is_panic`]),
+    /// otherwise (a detached task, a runtime shutting down) it is dropped.
+    pub struct CatchDropPanic<F> {
+        id: TaskId,
+        #[pin]
+        future: Option<F>,
+    }
+
+    impl<F> PinnedDrop for CatchDropPanic<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            let dropped = catch_unwind(AssertUnwindSafe(|| this.future.set(None)));
+            if let Err(payload) = dropped {
+                DropPanics::report(*this.id, payload);
+            }
+        }
+    }
+}
+
+impl<F> CatchDropPanic<F> {
+    /// Wraps the future of the task `id`.
+    #[inline]
+    pub fn new(id: TaskId, future: F) -> Self {
+        CatchDropPanic {
+            id,
+            future: Some(future),
+        }
+    }
+}
+
+impl<F: Future> Future for CatchDropPanic<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        match self.project().future.as_pin_mut() {
+            Some(future) => future.poll(cx),
+            None => unreachable!("a task's future is only taken by its drop"),
+        }
+    }
+}
+
+impl<F> fmt::Debug for CatchDropPanic<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CatchDropPanic")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The destructor panics that aborting handles wait for, by task. Only
+/// tasks being cancelled are in it, so it stays tiny; `WATCHED` spares the
+/// lock when nothing is.
+struct DropPanics;
+
+static WATCHED: AtomicUsize = AtomicUsize::new(0);
+static DROP_PANICS: Mutex<Vec<(TaskId, Option<PanicPayload>)>> = Mutex::new(Vec::new());
+
+impl DropPanics {
+    fn lock() -> std::sync::MutexGuard<'static, Vec<(TaskId, Option<PanicPayload>)>> {
+        DROP_PANICS.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn report(id: TaskId, payload: PanicPayload) {
+        if WATCHED.load(Ordering::SeqCst) == 0 {
+            return; // nobody waits for it: dropped, as tokio does
+        }
+        if let Some((_, slot)) = Self::lock().iter_mut().find(|(watched, _)| *watched == id) {
+            *slot = Some(payload);
+        }
+    }
+}
+
+/// Watches a task's destructor while it is being cancelled.
+struct Watch(TaskId);
+
+impl Watch {
+    fn new(id: TaskId) -> Watch {
+        DropPanics::lock().push((id, None));
+        WATCHED.fetch_add(1, Ordering::SeqCst);
+        Watch(id)
+    }
+
+    fn take(&self) -> Option<PanicPayload> {
+        let mut panics = DropPanics::lock();
+        let (_, slot) = panics.iter_mut().find(|(watched, _)| *watched == self.0)?;
+        slot.take()
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let mut panics = DropPanics::lock();
+        if let Some(at) = panics.iter().position(|(watched, _)| *watched == self.0) {
+            panics.swap_remove(at);
+        }
+        WATCHED.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// As [`cancel_propagated`], for a task whose future is a
+/// [`CatchDropPanic`] with this `id`: a panic of its destructor during the
+/// cancellation becomes the output, as tokio reports it.
+pub fn cancel_watched<F, T>(id: TaskId, cancel: F) -> CancelFuture<T>
+where
+    F: Future<Output = Option<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    // Watching starts before the cancellation is requested (at the first
+    // poll), so the destructor cannot run unwatched.
+    let watch = Watch::new(id);
+    let cancel = cancel_propagated(cancel);
+    Box::pin(async move {
+        match cancel.await {
+            None => watch.take().map(Err),
+            output => output,
+        }
     })
 }
 

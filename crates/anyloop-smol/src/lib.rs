@@ -38,7 +38,8 @@ use std::thread;
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, NativeOutput, NativeTask, cancel_propagated, poll_propagated,
+    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
+    cancel_propagated, cancel_watched, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 pub use smol::Executor;
@@ -81,9 +82,15 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    join_handle(match executor {
+    let id = TaskId::next();
+    let future = CatchDropPanic::new(id, future);
+    let task = match executor {
         Some(executor) => executor.spawn(future),
         None => smol::spawn(future),
+    };
+    CancellableTask::new(SmolTask {
+        task: task.fallible(),
+        id: Some(id),
     })
 }
 
@@ -106,22 +113,31 @@ impl Drop for Enter {
 ///
 /// smol's executor and blocking pool catch a task's panic and re-raise it
 /// when the handle is polled; [`poll_propagated`] turns it into the output.
-pub struct SmolTask<T>(async_task::FallibleTask<T>);
+/// A task's future is wrapped in [`CatchDropPanic`] (`id` is then its
+/// [`TaskId`]), so that a destructor that panics when the task is aborted
+/// gives a `JoinError` instead of aborting the process.
+pub struct SmolTask<T> {
+    task: async_task::FallibleTask<T>,
+    id: Option<TaskId>,
+}
 
 impl<T: Send + 'static> NativeTask for SmolTask<T> {
     type Output = T;
 
     #[inline]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.0), cx).map(Result::transpose)
+        poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
     }
 
     fn cancel(self) -> CancelFuture<T> {
-        cancel_propagated(self.0.cancel())
+        match self.id {
+            Some(id) => cancel_watched(id, self.task.cancel()),
+            None => cancel_propagated(self.task.cancel()),
+        }
     }
 
     fn detach(self) {
-        self.0.detach();
+        self.task.detach();
     }
 }
 
@@ -137,7 +153,10 @@ impl<T> fmt::Debug for SmolTask<T> {
 pub type JoinHandle<T> = CancellableTask<SmolTask<T>>;
 
 fn join_handle<T: Send + 'static>(task: smol::Task<T>) -> JoinHandle<T> {
-    CancellableTask::new(SmolTask(task.fallible()))
+    CancellableTask::new(SmolTask {
+        task: task.fallible(),
+        id: None,
+    })
 }
 
 impl Spawn for Smol {
