@@ -48,6 +48,9 @@
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+mod reactor;
+pub use reactor::start_reactor;
+
 pub mod fs;
 pub mod net;
 pub mod process;

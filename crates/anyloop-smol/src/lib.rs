@@ -237,9 +237,11 @@ impl Runtime {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` if `worker_threads` is `Some(0)`, or the error of a
-    /// thread that could not be started.
+    /// `InvalidInput` if `worker_threads` is `Some(0)`, the error of a
+    /// thread that could not be started, or that of async-io's reactor (see
+    /// [`anyloop_async_io::start_reactor`]).
     pub fn multi_thread(worker_threads: Option<usize>) -> io::Result<Runtime> {
+        anyloop_async_io::start_reactor()?;
         let count = match worker_threads {
             Some(0) => {
                 return Err(io::Error::new(

@@ -172,7 +172,10 @@ impl Builder {
     /// - [`BuildError::Backend`] if no backend was picked and
     ///   `ANYLOOP_BACKEND` names one that is unknown or not compiled in;
     /// - [`BuildError::ZeroWorkerThreads`] for `worker_threads(0)`;
-    /// - [`BuildError::Io`] if the runtime's threads or drivers cannot start.
+    /// - [`BuildError::Io`] if the runtime's threads or drivers cannot start,
+    ///   for example when the process is out of file descriptors. The same
+    ///   on every backend: smol's and async-std's shared reactor is started
+    ///   here, and a failed start leaves nothing broken for a later build.
     pub fn build(&self) -> Result<Runtime, BuildError> {
         let backend = match self.backend {
             Some(backend) => backend,
@@ -189,14 +192,21 @@ impl Builder {
             }
             #[cfg(feature = "tokio")]
             Backend::Tokio => Inner::Tokio(anyloop_tokio::Runtime::multi_thread(workers)?),
+            // smol and async-std start async-io's reactor lazily and panic
+            // when it cannot start: it is started here, where it can fail
+            // (`multi_thread` does it too).
             #[cfg(feature = "smol")]
             Backend::Smol if self.current_thread => {
+                anyloop_async_io::start_reactor()?;
                 Inner::Smol(anyloop_smol::Runtime::current_thread())
             }
             #[cfg(feature = "smol")]
             Backend::Smol => Inner::Smol(anyloop_smol::Runtime::multi_thread(workers)?),
             #[cfg(feature = "async-std")]
-            Backend::AsyncStd => Inner::AsyncStd(anyloop_async_std::Runtime::new(workers)),
+            Backend::AsyncStd => {
+                anyloop_async_io::start_reactor()?;
+                Inner::AsyncStd(anyloop_async_std::Runtime::new(workers))
+            }
         };
         Ok(Runtime { inner })
     }

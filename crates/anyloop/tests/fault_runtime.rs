@@ -31,7 +31,7 @@ async fn a_runtime_dropped_inside_a_task_shuts_down_without_panicking() {
             Some(42),
             "dropping a {inner} runtime inside a {outer} task"
         );
-        if inner != Backend::AsyncStd {
+        if inner.name() != "async-std" {
             assert!(
                 eventually(|| dropped.is_set()).await,
                 "a {inner} runtime dropped inside a {outer} task kept its pending task"
@@ -131,5 +131,112 @@ async fn block_on_inside_a_native_async_std_task_is_refused() {
         matches!(refused, Some(anyloop::BlockOnError::InsideRuntime)),
         "on {}: {refused:?}",
         backend()
+    );
+}
+
+/// Set in the child process of [`out_of_file_descriptors_build_fails_then_recovers`],
+/// to the backend it checks.
+const FD_CHILD: &str = "ANYLOOP_FAULT_FD_CHILD";
+
+/// Each backend in a process of its own: smol's and async-std's reactor is
+/// started once per process, and this checks its very first start. A plain
+/// test, not `#[anyloop::test]`, whose runtime would start it first.
+#[test]
+fn out_of_file_descriptors_build_fails_then_recovers() {
+    if let Some(name) = std::env::var_os(FD_CHILD) {
+        let backend: Backend = name.to_str().unwrap().parse().unwrap();
+        return out_of_file_descriptors(backend);
+    }
+    for &backend in Backend::available() {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "out_of_file_descriptors_build_fails_then_recovers",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(FD_CHILD, backend.name())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Bounded: a hang is a failure, not a stuck suite.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("out of file descriptors: the {backend} child process hung");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            status.success() && stdout.contains("1 passed"),
+            "out of file descriptors on {backend}: the child ended with {status}\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+fn out_of_file_descriptors(backend: Backend) {
+    use rlimit::Resource;
+
+    let (_, hard) = Resource::NOFILE.get().unwrap();
+    Resource::NOFILE.set(256.min(hard), hard).unwrap();
+    // Take every descriptor left.
+    let mut held = Vec::new();
+    while let Ok(file) = std::fs::File::open("/dev/null") {
+        held.push(file);
+    }
+    assert!(!held.is_empty());
+    let failed = Runtime::builder().backend(backend).build();
+    assert!(
+        matches!(failed, Err(anyloop::BuildError::Io(_))),
+        "building a {backend} runtime with no descriptor left: {failed:?}"
+    );
+    let failed_current = Runtime::builder().backend(backend).current_thread().build();
+    if backend.name() != "async-std" {
+        assert!(
+            matches!(failed_current, Err(anyloop::BuildError::Io(_))),
+            "building a current-thread {backend} runtime with no descriptor left: {failed_current:?}"
+        );
+    }
+    drop(held);
+
+    // Once descriptors are free again, the backend works: timers fire, tasks
+    // run, sockets connect.
+    let rt = Runtime::builder().backend(backend).build().unwrap();
+    let answer = rt.block_on(async {
+        anyloop::time::sleep(std::time::Duration::from_millis(10)).await;
+        let listener = anyloop::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = anyloop::spawn(async move { listener.accept().await.map(|_| ()) });
+        anyloop::net::TcpStream::connect(addr).await.unwrap();
+        server.await.unwrap().unwrap();
+        anyloop::spawn(async {
+            anyloop::time::sleep(std::time::Duration::from_millis(5)).await;
+            42
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(answer, 42, "on {backend} after the descriptors were freed");
+    // A timer fires in a task while nobody waits in `block_on`'s thread:
+    // async-io's driver thread (or ours in its place) runs the reactor.
+    let handle = rt.handle();
+    let (tx, rx) = std::sync::mpsc::channel();
+    drop(handle.spawn(async move {
+        anyloop::time::sleep(std::time::Duration::from_millis(10)).await;
+        let _ = tx.send(());
+    }));
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_secs(20)).is_ok(),
+        "a timer never fired on {backend} after the failed start"
     );
 }
