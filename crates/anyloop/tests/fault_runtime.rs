@@ -41,6 +41,7 @@ async fn a_runtime_dropped_inside_a_task_shuts_down_without_panicking() {
 }
 
 /// Runs `f` on a plain thread, failing instead of hanging if it deadlocks.
+#[cfg(any(feature = "tokio", feature = "async-std"))]
 async fn on_a_thread<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
