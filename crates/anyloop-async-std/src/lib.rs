@@ -43,6 +43,9 @@ use anyloop_core::backend::{
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
 
+mod scope;
+use scope::{ScopeRef, Scoped};
+
 /// async-std's global runtime.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct AsyncStd;
@@ -85,7 +88,8 @@ impl AsyncStd {
 /// its [`TaskId`]), so that a destructor that panics when the task is
 /// aborted gives a `JoinError` instead of aborting the process.
 pub struct AsyncStdTask<T> {
-    task: async_std::task::JoinHandle<T>,
+    // `None`: the task's runtime was dropped before it completed.
+    task: async_std::task::JoinHandle<Option<T>>,
     id: Option<TaskId>,
 }
 
@@ -94,13 +98,15 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
 
     #[inline]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.task), cx).map(Some)
+        poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
     }
 
     fn cancel(self) -> CancelFuture<T> {
+        let cancel = self.task.cancel();
+        let cancel = async move { cancel.await.flatten() };
         match self.id {
-            Some(id) => cancel_watched(id, self.task.cancel()),
-            None => cancel_propagated(self.task.cancel()),
+            Some(id) => cancel_watched(id, cancel),
+            None => cancel_propagated(cancel),
         }
     }
 
@@ -131,9 +137,7 @@ impl Spawn for AsyncStd {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let id = TaskId::next();
-        let task = async_std::task::spawn(CatchDropPanic::new(id, future));
-        CancellableTask::new(AsyncStdTask { task, id: Some(id) })
+        spawn_in(ScopeRef::current(), future)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -141,12 +145,26 @@ impl Spawn for AsyncStd {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        let scope = ScopeRef::current();
         let task = async_std::task::spawn_blocking(move || {
             let _blocking = BlockingFlag(IN_BLOCKING.replace(true));
-            f()
+            let _scope = ScopeRef::enter(scope);
+            Some(f())
         });
         CancellableTask::new(AsyncStdTask { task, id: None })
     }
+}
+
+/// Spawns `future` in `scope` (`None`: outside any [`Runtime`]).
+fn spawn_in<F>(scope: Option<ScopeRef>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let id = TaskId::next();
+    let future = CatchDropPanic::new(id, Scoped::new(scope, id, future));
+    let task = async_std::task::spawn(future);
+    CancellableTask::new(AsyncStdTask { task, id: Some(id) })
 }
 
 impl Timer for AsyncStd {
@@ -163,15 +181,24 @@ impl Timer for AsyncStd {
     }
 }
 
-/// A handle to async-std's global runtime.
+/// A runtime on async-std's global pool.
 ///
 /// async-std runs every task on one process-wide thread pool, started on
 /// first use. The first of [`Runtime::new`] and async-std itself to start it
 /// fixes its size; later requests for another size are ignored (see
 /// [`Runtime::worker_threads_honoured`]). There is no current-thread flavour.
-#[derive(Debug, Clone, Copy)]
+///
+/// The pool never shuts down, but the runtime keeps track of the tasks
+/// spawned inside it (from its `block_on`, from its tasks and blocking
+/// closures, and through its [`handle`](Runtime::handle)): dropping it
+/// drops every one of them that has not completed, at its next poll (each
+/// is woken for that), as tokio's and smol's runtimes do, and its handle
+/// then reports the shutdown. Tasks spawned natively with
+/// `async_std::task::spawn` are not the runtime's.
+#[derive(Debug)]
 pub struct Runtime {
     worker_threads_honoured: bool,
+    scope: ScopeRef,
 }
 
 static STARTED: AtomicBool = AtomicBool::new(false);
@@ -192,7 +219,13 @@ impl Runtime {
         async_global_executor::init_with_config(config);
         Runtime {
             worker_threads_honoured: worker_threads.is_none() || first,
+            scope: ScopeRef::open(),
         }
+    }
+
+    /// A handle to this runtime, for spawning onto it from other threads.
+    pub fn handle(&self) -> RuntimeHandle {
+        RuntimeHandle(Some(self.scope))
     }
 
     /// Returns `false` if a worker-thread count was asked for but an earlier
@@ -206,7 +239,42 @@ impl Runtime {
 
 impl BlockOn for Runtime {
     fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _scope = ScopeRef::enter(Some(self.scope));
         async_std::task::block_on(future)
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.scope.close();
+    }
+}
+
+/// Spawns onto a [`Runtime`] from any thread, or onto async-std's pool
+/// outside any runtime; see [`Runtime::handle`].
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeHandle(Option<ScopeRef>);
+
+impl RuntimeHandle {
+    /// The handle of the [`Runtime`] whose code runs the caller, or of
+    /// async-std's pool outside any.
+    pub fn current() -> RuntimeHandle {
+        RuntimeHandle(ScopeRef::current())
+    }
+
+    /// Returns `true` once the runtime was dropped: tasks spawned through
+    /// the handle are then cancelled at once.
+    pub fn is_shut_down(&self) -> bool {
+        self.0.is_some_and(|scope| !scope.is_open())
+    }
+
+    /// Spawns `future` as a task of the runtime.
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_in(self.0, future)
     }
 }
 

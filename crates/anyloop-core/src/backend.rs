@@ -61,7 +61,7 @@ where
 
 /// Identifies a task spawned through [`CatchDropPanic`], so that the panic
 /// of its destructor can reach the handle that aborted it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TaskId(u64);
 
 impl TaskId {

@@ -44,7 +44,7 @@ enum Inner {
     #[cfg(feature = "smol")]
     Smol(Option<Weak<SmolExecutor>>),
     #[cfg(feature = "async-std")]
-    AsyncStd,
+    AsyncStd(anyloop_async_std::RuntimeHandle),
 }
 
 #[cfg(feature = "smol")]
@@ -89,7 +89,7 @@ impl Handle {
                 anyloop_smol::Smol::current_executor().map(|e| std::sync::Arc::downgrade(&e)),
             ),
             #[cfg(feature = "async-std")]
-            Backend::AsyncStd => Inner::AsyncStd,
+            Backend::AsyncStd => Inner::AsyncStd(anyloop_async_std::RuntimeHandle::current()),
         };
         Some(Handle { inner })
     }
@@ -109,9 +109,9 @@ impl Handle {
     }
 
     #[cfg(feature = "async-std")]
-    pub(crate) fn async_std() -> Handle {
+    pub(crate) fn async_std(handle: anyloop_async_std::RuntimeHandle) -> Handle {
         Handle {
-            inner: Inner::AsyncStd,
+            inner: Inner::AsyncStd(handle),
         }
     }
 
@@ -123,7 +123,7 @@ impl Handle {
             #[cfg(feature = "smol")]
             Inner::Smol(_) => Backend::Smol,
             #[cfg(feature = "async-std")]
-            Inner::AsyncStd => Backend::AsyncStd,
+            Inner::AsyncStd(_) => Backend::AsyncStd,
         }
     }
 
@@ -148,10 +148,7 @@ impl Handle {
                 None => anyloop_smol::spawn_on(Some(&smol_exec_new()), future).into(),
             },
             #[cfg(feature = "async-std")]
-            Inner::AsyncStd => {
-                use crate::rt::Spawn as _;
-                crate::rt::AsyncStd.spawn(future).into()
-            }
+            Inner::AsyncStd(handle) => handle.spawn(future).into(),
         }
     }
 

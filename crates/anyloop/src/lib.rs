@@ -76,7 +76,7 @@
 //! | current-thread runtime | ✅ | ✅ | ❌ one global pool |
 //! | worker-thread count | ✅ | ✅ | ✅ first runtime of the process only |
 //! | a task's destructor panics when aborted | `JoinError::is_panic` (native) | `JoinError::is_panic` (native would abort the process: we catch it) | same as smol |
-//! | dropping a `Runtime` with pending tasks | drops them; in async code, in the background | drops them | ❌ drops none: the pool is global (its `Handle` still works) |
+//! | dropping a `Runtime` with pending tasks | drops them; in async code, in the background | drops them | drops them at their next poll, which it wakes them for (the pool itself is global and never stops; tasks spawned natively are not the runtime's) |
 //! | `Runtime` build with no file descriptor left | `BuildError::Io` (native) | `BuildError::Io` (we start async-io's reactor at build) | same as smol |
 //!
 //! async-std is discontinued upstream (RUSTSEC-2025-0052, "use smol"); its

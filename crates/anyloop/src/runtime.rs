@@ -71,7 +71,7 @@ impl Runtime {
             #[cfg(feature = "smol")]
             Inner::Smol(rt) => crate::Handle::smol(rt.executor()),
             #[cfg(feature = "async-std")]
-            Inner::AsyncStd(_) => crate::Handle::async_std(),
+            Inner::AsyncStd(rt) => crate::Handle::async_std(rt.handle()),
         }
     }
 

@@ -98,8 +98,8 @@ async fn a_runtime_dropping_tasks_whose_destructors_panic_survives() {
     if in_child_process("a_runtime_dropping_tasks_whose_destructors_panic_survives").await {
         return;
     }
-    // async-std's pool is global: its runtime drops no task (see the
-    // backend table); the others drop every pending task here.
+    // Every runtime drops its pending tasks here (async-std's at their next
+    // poll, which it wakes them for).
     for &inner in Backend::available() {
         let rt = Runtime::builder().backend(inner).build().unwrap();
         let started = Arc::new(AtomicBool::new(false));

@@ -1,0 +1,181 @@
+//! The tasks of one [`Runtime`](crate::Runtime), cancelled when it drops.
+//!
+//! async-std runs every task on one global pool that never shuts down, so a
+//! `Runtime` is only a view of it. To drop pending tasks on shutdown, as
+//! tokio's and smol's runtimes do, a `Runtime` owns a [`Scope`]: the tasks
+//! spawned inside it (in its `block_on`, in its tasks and blocking closures,
+//! or through its handle) carry the scope, and once it is closed each is
+//! woken and gives up its future at its next poll.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use anyloop_core::backend::TaskId;
+
+/// The tasks of a runtime. Scopes are `'static` so that a task can carry
+/// one as a plain reference; a closed scope is reused by the next runtime
+/// under a new generation, so at most as many exist as runtimes ever lived
+/// at once.
+struct Scope {
+    generation: AtomicU64,
+    // The wakers of the scope's tasks that wait, to wake them on close.
+    waiting: Mutex<HashMap<TaskId, Waker>>,
+}
+
+static FREE: Mutex<Vec<&'static Scope>> = Mutex::new(Vec::new());
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One generation of a scope: open until its runtime drops.
+#[derive(Clone, Copy)]
+pub(crate) struct ScopeRef {
+    scope: &'static Scope,
+    generation: u64,
+}
+
+impl ScopeRef {
+    /// Opens a scope for a new runtime.
+    pub(crate) fn open() -> ScopeRef {
+        let scope = lock(&FREE).pop().unwrap_or_else(|| {
+            Box::leak(Box::new(Scope {
+                generation: AtomicU64::new(0),
+                waiting: Mutex::new(HashMap::new()),
+            }))
+        });
+        ScopeRef {
+            scope,
+            generation: scope.generation.load(Ordering::SeqCst),
+        }
+    }
+
+    pub(crate) fn is_open(self) -> bool {
+        self.scope.generation.load(Ordering::SeqCst) == self.generation
+    }
+
+    /// Closes the scope: its tasks are woken, and drop their futures at
+    /// their next poll. The scope is then free for another runtime.
+    pub(crate) fn close(self) {
+        if self
+            .scope
+            .generation
+            .compare_exchange(
+                self.generation,
+                self.generation + 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
+            .is_err()
+        {
+            return; // closed already
+        }
+        let waiting = std::mem::take(&mut *lock(&self.scope.waiting));
+        for waker in waiting.into_values() {
+            waker.wake();
+        }
+        lock(&FREE).push(self.scope);
+    }
+
+    /// The scope of the runtime whose code runs on this thread.
+    pub(crate) fn current() -> Option<ScopeRef> {
+        CURRENT.get()
+    }
+
+    /// Makes this the thread's scope until the guard drops.
+    pub(crate) fn enter(scope: Option<ScopeRef>) -> Enter {
+        Enter(CURRENT.replace(scope))
+    }
+}
+
+impl std::fmt::Debug for ScopeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("open", &self.is_open())
+            .finish()
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<Option<ScopeRef>> = const { Cell::new(None) };
+}
+
+/// Restores the thread's scope when dropped (also on unwind).
+pub(crate) struct Enter(Option<ScopeRef>);
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        CURRENT.set(self.0);
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A task's future inside the scope it was spawned in: `None` once the
+    /// scope closed before the future completed.
+    pub(crate) struct Scoped<F> {
+        scope: Option<ScopeRef>,
+        id: TaskId,
+        // The waker registered in the scope, while the task waits.
+        waker: Option<Waker>,
+        #[pin]
+        future: F,
+    }
+
+    impl<F> PinnedDrop for Scoped<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let (Some(scope), Some(_)) = (this.scope, this.waker) {
+                lock(&scope.scope.waiting).remove(this.id);
+            }
+        }
+    }
+}
+
+impl<F> Scoped<F> {
+    pub(crate) fn new(scope: Option<ScopeRef>, id: TaskId, future: F) -> Self {
+        Scoped {
+            scope,
+            id,
+            waker: None,
+            future,
+        }
+    }
+}
+
+impl<F: Future> Future for Scoped<F> {
+    type Output = Option<F::Output>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Some(scope) = *this.scope else {
+            return this.future.poll(cx).map(Some);
+        };
+        if !scope.is_open() {
+            return Poll::Ready(None);
+        }
+        let polled = {
+            let _enter = ScopeRef::enter(Some(scope));
+            this.future.poll(cx)
+        };
+        if polled.is_ready() {
+            return polled.map(Some);
+        }
+        // Waiting: the scope must be able to wake the task when it closes.
+        if !this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            let waker = cx.waker().clone();
+            lock(&scope.scope.waiting).insert(*this.id, waker.clone());
+            *this.waker = Some(waker);
+            // A close that swept the wakers before this one was inserted.
+            if !scope.is_open() {
+                cx.waker().wake_by_ref();
+            }
+        }
+        Poll::Pending
+    }
+}
