@@ -37,8 +37,8 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
-    cancel_propagated, cancel_watched, poll_propagated,
+    CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_propagated,
+    cancel_watched, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
@@ -84,9 +84,10 @@ impl AsyncStd {
 ///
 /// async-std's executor and blocking pool catch a task's panic and re-raise
 /// it when the handle is polled; [`poll_propagated`] turns it into the
-/// output. A task's future is wrapped in [`CatchDropPanic`] (`id` is then
-/// its [`TaskId`]), so that a destructor that panics when the task is
-/// aborted gives a `JoinError` instead of aborting the process.
+/// output. A task's future is wrapped so that a destructor that panics when
+/// the task is aborted gives a `JoinError` instead of aborting the process
+/// (`id` is then its [`TaskId`]; see
+/// [`CatchDropPanic`](anyloop_core::backend::CatchDropPanic)).
 pub struct AsyncStdTask<T> {
     // `None`: the task's runtime was dropped before it completed.
     task: async_std::task::JoinHandle<Option<T>>,
@@ -162,8 +163,7 @@ where
     F::Output: Send + 'static,
 {
     let id = TaskId::next();
-    let future = CatchDropPanic::new(id, Scoped::new(scope, id, future));
-    let task = async_std::task::spawn(future);
+    let task = async_std::task::spawn(Scoped::new(scope, id, future));
     CancellableTask::new(AsyncStdTask { task, id: Some(id) })
 }
 

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use anyloop_core::backend::TaskId;
+use anyloop_core::backend::{TaskId, drop_catching_panic};
 
 /// The tasks of a runtime. Scopes are `'static` so that a task can carry
 /// one as a plain reference; a closed scope is reused by the next runtime
@@ -55,6 +55,7 @@ impl ScopeRef {
         }
     }
 
+    #[inline]
     pub(crate) fn is_open(self) -> bool {
         self.scope.generation.load(Ordering::SeqCst) == self.generation
     }
@@ -83,11 +84,13 @@ impl ScopeRef {
     }
 
     /// The scope of the runtime whose code runs on this thread.
+    #[inline]
     pub(crate) fn current() -> Option<ScopeRef> {
         CURRENT.get()
     }
 
     /// Makes this the thread's scope until the guard drops.
+    #[inline]
     pub(crate) fn enter(scope: Option<ScopeRef>) -> Enter {
         Enter(CURRENT.replace(scope))
     }
@@ -109,6 +112,7 @@ thread_local! {
 pub(crate) struct Enter(Option<ScopeRef>);
 
 impl Drop for Enter {
+    #[inline]
     fn drop(&mut self) {
         CURRENT.set(self.0);
     }
@@ -116,14 +120,18 @@ impl Drop for Enter {
 
 pin_project_lite::pin_project! {
     /// A task's future inside the scope it was spawned in: `None` once the
-    /// scope closed before the future completed.
+    /// scope closed before the future completed. Its destructor may panic
+    /// without aborting the process, as with
+    /// [`CatchDropPanic`](anyloop_core::backend::CatchDropPanic), which this
+    /// wrapper does the work of.
     pub(crate) struct Scoped<F> {
         scope: Option<ScopeRef>,
         id: TaskId,
         // The waker registered in the scope, while the task waits.
         waker: Option<Waker>,
+        // `None` only once dropped.
         #[pin]
-        future: F,
+        future: Option<F>,
     }
 
     impl<F> PinnedDrop for Scoped<F> {
@@ -132,17 +140,19 @@ pin_project_lite::pin_project! {
             if let (Some(scope), Some(_)) = (this.scope, this.waker) {
                 lock(&scope.scope.waiting).remove(this.id);
             }
+            drop_catching_panic(*this.id, this.future);
         }
     }
 }
 
 impl<F> Scoped<F> {
+    #[inline]
     pub(crate) fn new(scope: Option<ScopeRef>, id: TaskId, future: F) -> Self {
         Scoped {
             scope,
             id,
             waker: None,
-            future,
+            future: Some(future),
         }
     }
 }
@@ -153,15 +163,18 @@ impl<F: Future> Future for Scoped<F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        let Some(future) = this.future.as_pin_mut() else {
+            unreachable!("a task's future is only taken by its drop");
+        };
         let Some(scope) = *this.scope else {
-            return this.future.poll(cx).map(Some);
+            return future.poll(cx).map(Some);
         };
         if !scope.is_open() {
             return Poll::Ready(None);
         }
         let polled = {
             let _enter = ScopeRef::enter(Some(scope));
-            this.future.poll(cx)
+            future.poll(cx)
         };
         if polled.is_ready() {
             return polled.map(Some);

@@ -103,12 +103,21 @@ pin_project_lite::pin_project! {
 
     impl<F> PinnedDrop for CatchDropPanic<F> {
         fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            let dropped = catch_unwind(AssertUnwindSafe(|| this.future.set(None)));
-            if let Err(payload) = dropped {
-                DropPanics::report(*this.id, payload);
-            }
+            let this = this.project();
+            drop_catching_panic(*this.id, this.future);
         }
+    }
+}
+
+/// Drops a task's future in place, catching a panic of its destructor: the
+/// payload goes to the handle that aborted the task `id` (see
+/// [`cancel_watched`]), or is dropped if none waits for it. What a backend
+/// whose task wrapper is not [`CatchDropPanic`] calls in its drop.
+#[inline]
+pub fn drop_catching_panic<F>(id: TaskId, future: Pin<&mut Option<F>>) {
+    let mut future = future;
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| future.set(None))) {
+        DropPanics::report(id, payload);
     }
 }
 

@@ -1,0 +1,50 @@
+//! Counts what one spawn + join costs, for callgrind:
+//! `valgrind --tool=callgrind target/release/examples/count_spawn <backend> <face> <n>`,
+//! run with two values of `n`: the difference of the instruction counts,
+//! divided by the difference of `n`, is the cost of one spawn + join.
+
+use std::hint::black_box;
+
+use anyloop::rt::{AsyncStd, Smol, Spawn, Tokio};
+use anyloop_benches::{RUNTIMES, time_in};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (backend, face) = (args[1].as_str(), args[2].as_str());
+    let n: u64 = args[3].parse().unwrap();
+    let rts = &*RUNTIMES;
+    let task = || async { black_box(1u64) };
+    match (backend, face) {
+        ("tokio", "native") => time_in(&rts.tokio, n, move || async move {
+            tokio::spawn(task()).await.unwrap();
+        }),
+        ("tokio", "static") => time_in(&rts.tokio, n, move || async move {
+            Tokio.spawn(task()).await.unwrap();
+        }),
+        ("smol", "native") => {
+            let executor = rts.smol.executor();
+            time_in(&rts.smol, n, move || async move {
+                executor.spawn(task()).await;
+            })
+        }
+        ("smol", "static") => time_in(&rts.smol, n, move || async move {
+            Smol.spawn(task()).await.unwrap();
+        }),
+        ("async-std", "native") => time_in(&rts.async_std, n, move || async move {
+            async_std::task::spawn(task()).await;
+        }),
+        ("async-std", "static") => time_in(&rts.async_std, n, move || async move {
+            AsyncStd.spawn(task()).await.unwrap();
+        }),
+        ("tokio", "ambient") => time_in(&rts.tokio, n, move || async move {
+            anyloop::spawn(task()).await.unwrap();
+        }),
+        ("smol", "ambient") => time_in(&rts.smol, n, move || async move {
+            anyloop::spawn(task()).await.unwrap();
+        }),
+        ("async-std", "ambient") => time_in(&rts.async_std, n, move || async move {
+            anyloop::spawn(task()).await.unwrap();
+        }),
+        other => panic!("unknown backend and face {other:?}"),
+    };
+}
