@@ -14,6 +14,14 @@
 //! - senders get [`SendError`] with their item handed back — AnyIO's
 //!   `BrokenResourceError`.
 //!
+//! The capacity is a bound, not an allocation: the queue takes memory for
+//! the items it holds, not for the items it could hold, so
+//! `bounded(usize::MAX)` is a queue without a practical limit and an empty
+//! `bounded(4_000_000)` costs a few hundred bytes. (Underneath is
+//! async-channel's unbounded channel, with the bound kept by a count of the
+//! items put and an event that wakes a waiting [`put`](Sender::put) each
+//! time a [`get`](Receiver::get) frees a place.)
+//!
 //! # Examples
 //!
 //! ```
@@ -39,10 +47,53 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, ready};
 
+use event_listener::{Event, EventListener, Listener};
 use futures_core::Stream;
 use pin_project_lite::pin_project;
+
+/// What the senders and receivers of one queue share besides the channel.
+struct Shared {
+    /// The most items the queue holds.
+    capacity: usize,
+    /// The items put and not yet taken (counted before they enter the
+    /// channel, so two senders cannot both take the last place).
+    held: AtomicUsize,
+    /// The receivers alive: the last one to go closes the queue, and must
+    /// wake the senders waiting for a place.
+    receivers: AtomicUsize,
+    /// Notified once per place freed, and for every waiter when the queue
+    /// closes.
+    place_freed: Event,
+}
+
+impl Shared {
+    /// Takes a place for one item, if there is one.
+    fn reserve(&self) -> bool {
+        self.held
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+                (held < self.capacity).then_some(held + 1)
+            })
+            .is_ok()
+    }
+
+    /// Gives a place back (an item was taken, or its put failed) and wakes
+    /// one more waiting sender. A woken sender that is dropped before it
+    /// puts passes the notification on (event-listener's rule), so a
+    /// cancelled `put` loses no wake-up.
+    fn release(&self) {
+        self.held.fetch_sub(1, Ordering::AcqRel);
+        self.place_freed.notify_additional(1);
+    }
+
+    /// Wakes every waiting sender: the queue is closed.
+    fn closed(&self) {
+        self.place_freed.notify(usize::MAX);
+    }
+}
 
 /// Makes a queue holding at most `capacity` items (a `capacity` of 0 is
 /// taken as 1: every queue holds at least one item); returns its first
@@ -57,11 +108,22 @@ use pin_project_lite::pin_project;
 /// assert_eq!((tx.capacity(), rx.capacity()), (16, 16));
 /// ```
 pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    let (tx, rx) = async_channel::bounded(capacity.max(1));
+    // Unbounded underneath: nothing is allocated for the capacity.
+    let (tx, rx) = async_channel::unbounded();
+    let shared = Arc::new(Shared {
+        capacity: capacity.max(1),
+        held: AtomicUsize::new(0),
+        receivers: AtomicUsize::new(1),
+        place_freed: Event::new(),
+    });
     (
-        Sender { inner: tx },
+        Sender {
+            inner: tx,
+            shared: shared.clone(),
+        },
         Receiver {
             inner: Box::pin(rx),
+            shared,
         },
     )
 }
@@ -92,6 +154,7 @@ pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
 /// ```
 pub struct Sender<T> {
     inner: async_channel::Sender<T>,
+    shared: Arc<Shared>,
 }
 
 impl<T> Sender<T> {
@@ -112,7 +175,9 @@ impl<T> Sender<T> {
     /// ```
     pub fn put(&self, item: T) -> Put<'_, T> {
         Put {
-            inner: self.inner.send(item),
+            sender: self,
+            item: Some(item),
+            listener: None,
         }
     }
 
@@ -129,9 +194,17 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.try_put(2), Err(TrySendError::Full(2)));
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), TrySendError<T>> {
-        self.inner.try_send(item).map_err(|err| match err {
-            async_channel::TrySendError::Full(item) => TrySendError::Full(item),
-            async_channel::TrySendError::Closed(item) => TrySendError::Closed(item),
+        // Closed before full, as a bounded channel says.
+        if self.inner.is_closed() {
+            return Err(TrySendError::Closed(item));
+        }
+        if !self.shared.reserve() {
+            return Err(TrySendError::Full(item));
+        }
+        self.inner.try_send(item).map_err(|err| {
+            // Closed meanwhile (an unbounded channel is never full).
+            self.shared.release();
+            TrySendError::Closed(err.into_inner())
         })
     }
 
@@ -160,9 +233,21 @@ impl<T> Sender<T> {
     /// });
     /// ```
     pub fn put_blocking(&self, item: T) -> Result<(), SendError<T>> {
-        self.inner
-            .send_blocking(item)
-            .map_err(|async_channel::SendError(item)| SendError(item))
+        let mut item = item;
+        let mut listener: Option<EventListener> = None;
+        loop {
+            match self.try_put(item) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Closed(back)) => return Err(SendError(back)),
+                Err(TrySendError::Full(back)) => item = back,
+            }
+            // Listen, then try again before waiting: a place freed (or a
+            // close) between the try and the listen is not missed.
+            match listener.take() {
+                None => listener = Some(self.shared.place_freed.listen()),
+                Some(listener) => listener.wait(),
+            }
+        }
     }
 
     /// Closes the queue for every sender and receiver; returns whether this
@@ -183,7 +268,9 @@ impl<T> Sender<T> {
     /// });
     /// ```
     pub fn close(&self) -> bool {
-        self.inner.close()
+        let closed = self.inner.close();
+        self.shared.closed();
+        closed
     }
 
     /// Whether the queue is closed.
@@ -244,7 +331,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.inner.is_full()
+        self.len() >= self.shared.capacity
     }
 
     /// The most items the queue holds.
@@ -258,7 +345,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.capacity(), 3);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.inner.capacity().unwrap_or(usize::MAX)
+        self.shared.capacity
     }
 }
 
@@ -266,6 +353,7 @@ impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -306,6 +394,7 @@ impl<T> fmt::Debug for Sender<T> {
 pub struct Receiver<T> {
     // Boxed so that `Receiver` is `Unpin` (async-channel's is not).
     inner: Pin<Box<async_channel::Receiver<T>>>,
+    shared: Arc<Shared>,
 }
 
 impl<T> Receiver<T> {
@@ -327,6 +416,7 @@ impl<T> Receiver<T> {
     pub fn get(&self) -> Get<'_, T> {
         Get {
             inner: self.inner.recv(),
+            shared: &self.shared,
         }
     }
 
@@ -346,10 +436,14 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_get(), Err(TryRecvError::Closed));
     /// ```
     pub fn try_get(&self) -> Result<T, TryRecvError> {
-        self.inner.try_recv().map_err(|err| match err {
-            async_channel::TryRecvError::Empty => TryRecvError::Empty,
-            async_channel::TryRecvError::Closed => TryRecvError::Closed,
-        })
+        match self.inner.try_recv() {
+            Ok(item) => {
+                self.shared.release();
+                Ok(item)
+            }
+            Err(async_channel::TryRecvError::Empty) => Err(TryRecvError::Empty),
+            Err(async_channel::TryRecvError::Closed) => Err(TryRecvError::Closed),
+        }
     }
 
     /// Takes the item at the front, blocking the thread while the queue is
@@ -378,7 +472,9 @@ impl<T> Receiver<T> {
     /// });
     /// ```
     pub fn get_blocking(&self) -> Result<T, RecvError> {
-        self.inner.recv_blocking().map_err(|_| RecvError)
+        let item = self.inner.recv_blocking().map_err(|_| RecvError)?;
+        self.shared.release();
+        Ok(item)
     }
 
     /// Closes the queue for every sender and receiver; returns whether this
@@ -399,7 +495,9 @@ impl<T> Receiver<T> {
     /// });
     /// ```
     pub fn close(&self) -> bool {
-        self.inner.close()
+        let closed = self.inner.close();
+        self.shared.closed();
+        closed
     }
 
     /// Whether the queue is closed (items may still be queued).
@@ -459,7 +557,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.inner.is_full()
+        self.len() >= self.shared.capacity
     }
 
     /// The most items the queue holds.
@@ -473,14 +571,28 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.capacity(), 3);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.inner.capacity().unwrap_or(usize::MAX)
+        self.shared.capacity
     }
 }
 
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
+        self.shared.receivers.fetch_add(1, Ordering::Relaxed);
         Self {
             inner: Box::pin((*self.inner).clone()),
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        // The last receiver closes the queue (async-channel would too, once
+        // its receiver is dropped) and wakes the senders waiting for a
+        // place, which then get their items back.
+        if self.shared.receivers.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.inner.close();
+            self.shared.closed();
         }
     }
 }
@@ -489,7 +601,11 @@ impl<T> Stream for Receiver<T> {
     type Item = T;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.inner.as_mut().poll_next(cx)
+        let item = ready!(self.inner.as_mut().poll_next(cx));
+        if item.is_some() {
+            self.shared.release();
+        }
+        Poll::Ready(item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -507,36 +623,57 @@ impl<T> fmt::Debug for Receiver<T> {
     }
 }
 
-pin_project! {
-    /// The future of [`Sender::put`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use anyloop::sync::queue::{self, Put};
-    ///
-    /// anyloop::run(async {
-    ///     let (tx, rx) = queue::bounded(1);
-    ///     let put: Put<'_, u8> = tx.put(1);
-    ///     put.await.unwrap();
-    ///     assert_eq!(rx.try_get(), Ok(1));
-    /// });
-    /// ```
-    #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct Put<'a, T> {
-        #[pin]
-        inner: async_channel::Send<'a, T>,
-    }
+/// The future of [`Sender::put`].
+///
+/// Dropping it before it completes puts nothing (the item is dropped with
+/// it) and keeps no place in the queue.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue::{self, Put};
+///
+/// anyloop::run(async {
+///     let (tx, rx) = queue::bounded(1);
+///     let put: Put<'_, u8> = tx.put(1);
+///     put.await.unwrap();
+///     assert_eq!(rx.try_get(), Ok(1));
+/// });
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Put<'a, T> {
+    sender: &'a Sender<T>,
+    /// `None` once the future has completed.
+    item: Option<T>,
+    /// Registered when the queue was full, before trying again.
+    listener: Option<EventListener>,
 }
+
+// The item is moved, never pinned.
+impl<T> Unpin for Put<'_, T> {}
 
 impl<T> Future for Put<'_, T> {
     type Output = Result<(), SendError<T>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll(cx)
-            .map_err(|async_channel::SendError(item)| SendError(item))
+        let this = self.get_mut();
+        loop {
+            let item = this.item.take().expect("`Put` polled after it completed");
+            match this.sender.try_put(item) {
+                Ok(()) => return Poll::Ready(Ok(())),
+                Err(TrySendError::Closed(item)) => return Poll::Ready(Err(SendError(item))),
+                Err(TrySendError::Full(item)) => this.item = Some(item),
+            }
+            // Listen, then try again before waiting: a place freed (or a
+            // close) between the try and the listen is not missed.
+            match &mut this.listener {
+                None => this.listener = Some(this.sender.shared.place_freed.listen()),
+                Some(listener) => {
+                    ready!(Pin::new(listener).poll(cx));
+                    this.listener = None;
+                }
+            }
+        }
     }
 }
 
@@ -565,6 +702,7 @@ pin_project! {
     pub struct Get<'a, T> {
         #[pin]
         inner: async_channel::Recv<'a, T>,
+        shared: &'a Shared,
     }
 }
 
@@ -572,7 +710,10 @@ impl<T> Future for Get<'_, T> {
     type Output = Result<T, RecvError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project().inner.poll(cx).map_err(|_| RecvError)
+        let this = self.project();
+        let item = ready!(this.inner.poll(cx)).map_err(|_| RecvError)?;
+        this.shared.release();
+        Poll::Ready(Ok(item))
     }
 }
 
