@@ -630,11 +630,17 @@ mod unix {
         /// # Errors
         ///
         /// The error of the connection: `NotFound` if nothing is at `path`,
-        /// `ConnectionRefused` if no listener is.
+        /// `ConnectionRefused` if no listener is, `WouldBlock` if the
+        /// listener's backlog is full (as tokio says; async-io's own
+        /// `connect` waits, then reports `NotConnected`).
         pub async fn connect(path: &Path) -> io::Result<UnixStream> {
-            Async::<std::os::unix::net::UnixStream>::connect(path)
-                .await
-                .map(UnixStream)
+            let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)?;
+            socket.set_nonblocking(true)?;
+            // A non-blocking Unix-domain connect is done at once or not at
+            // all (no `EINPROGRESS`, unlike TCP): with a full backlog it is
+            // `WouldBlock` (`EAGAIN`), given back as it is.
+            socket.connect(&socket2::SockAddr::unix(path)?)?;
+            Async::new(std::os::unix::net::UnixStream::from(socket)).map(UnixStream)
         }
     }
 
