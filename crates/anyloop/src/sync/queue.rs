@@ -65,33 +65,70 @@ struct Shared {
     /// The receivers alive: the last one to go closes the queue, and must
     /// wake the senders waiting for a place.
     receivers: AtomicUsize,
-    /// Notified once per place freed, and for every waiter when the queue
-    /// closes.
+    /// The senders that found the queue full and wait (or are about to):
+    /// while there is none, taking an item notifies nobody, which spares
+    /// the event's lock on every get.
+    waiting: AtomicUsize,
+    /// Notified once per place freed while senders wait, and for every
+    /// waiter when the queue closes.
     place_freed: Event,
 }
 
 impl Shared {
     /// Takes a place for one item, if there is one.
     fn reserve(&self) -> bool {
+        // `SeqCst`, with `release` and `Waiting::start`: a sender that
+        // starts waiting either sees the place a get freed, or is counted
+        // before that get looks at `waiting`.
         self.held
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
                 (held < self.capacity).then_some(held + 1)
             })
             .is_ok()
     }
 
     /// Gives a place back (an item was taken, or its put failed) and wakes
-    /// one more waiting sender. A woken sender that is dropped before it
-    /// puts passes the notification on (event-listener's rule), so a
-    /// cancelled `put` loses no wake-up.
+    /// one more waiting sender, if any waits. A woken sender that is
+    /// dropped before it puts passes the notification on (event-listener's
+    /// rule), so a cancelled `put` loses no wake-up.
     fn release(&self) {
-        self.held.fetch_sub(1, Ordering::AcqRel);
-        self.place_freed.notify_additional(1);
+        self.held.fetch_sub(1, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) != 0 {
+            self.place_freed.notify_additional(1);
+        }
     }
 
     /// Wakes every waiting sender: the queue is closed.
     fn closed(&self) {
         self.place_freed.notify(usize::MAX);
+    }
+}
+
+/// A sender counted in [`Shared::waiting`], from the first time it finds
+/// the queue full until it is done or dropped.
+#[derive(Default)]
+struct Waiting {
+    counted: bool,
+    listener: Option<EventListener>,
+}
+
+impl Waiting {
+    /// Counts the sender (once), then listens for a freed place. The caller
+    /// tries again before it waits on the listener.
+    fn start(&mut self, shared: &Shared) {
+        if !self.counted {
+            shared.waiting.fetch_add(1, Ordering::SeqCst);
+            self.counted = true;
+        }
+        self.listener = Some(shared.place_freed.listen());
+    }
+
+    /// Stops counting the sender.
+    fn stop(&mut self, shared: &Shared) {
+        if self.counted {
+            shared.waiting.fetch_sub(1, Ordering::SeqCst);
+            self.counted = false;
+        }
     }
 }
 
@@ -114,6 +151,7 @@ pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
         capacity: capacity.max(1),
         held: AtomicUsize::new(0),
         receivers: AtomicUsize::new(1),
+        waiting: AtomicUsize::new(0),
         place_freed: Event::new(),
     });
     (
@@ -177,7 +215,7 @@ impl<T> Sender<T> {
         Put {
             sender: self,
             item: Some(item),
-            listener: None,
+            waiting: Waiting::default(),
         }
     }
 
@@ -234,20 +272,22 @@ impl<T> Sender<T> {
     /// ```
     pub fn put_blocking(&self, item: T) -> Result<(), SendError<T>> {
         let mut item = item;
-        let mut listener: Option<EventListener> = None;
-        loop {
+        let mut waiting = Waiting::default();
+        let result = loop {
             match self.try_put(item) {
-                Ok(()) => return Ok(()),
-                Err(TrySendError::Closed(back)) => return Err(SendError(back)),
+                Ok(()) => break Ok(()),
+                Err(TrySendError::Closed(back)) => break Err(SendError(back)),
                 Err(TrySendError::Full(back)) => item = back,
             }
             // Listen, then try again before waiting: a place freed (or a
             // close) between the try and the listen is not missed.
-            match listener.take() {
-                None => listener = Some(self.shared.place_freed.listen()),
+            match waiting.listener.take() {
+                None => waiting.start(&self.shared),
                 Some(listener) => listener.wait(),
             }
-        }
+        };
+        waiting.stop(&self.shared);
+        result
     }
 
     /// Closes the queue for every sender and receiver; returns whether this
@@ -645,8 +685,8 @@ pub struct Put<'a, T> {
     sender: &'a Sender<T>,
     /// `None` once the future has completed.
     item: Option<T>,
-    /// Registered when the queue was full, before trying again.
-    listener: Option<EventListener>,
+    /// Set up when the queue was full.
+    waiting: Waiting,
 }
 
 // The item is moved, never pinned.
@@ -657,23 +697,37 @@ impl<T> Future for Put<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        let shared = &this.sender.shared;
         loop {
             let item = this.item.take().expect("`Put` polled after it completed");
-            match this.sender.try_put(item) {
-                Ok(()) => return Poll::Ready(Ok(())),
-                Err(TrySendError::Closed(item)) => return Poll::Ready(Err(SendError(item))),
-                Err(TrySendError::Full(item)) => this.item = Some(item),
-            }
-            // Listen, then try again before waiting: a place freed (or a
-            // close) between the try and the listen is not missed.
-            match &mut this.listener {
-                None => this.listener = Some(this.sender.shared.place_freed.listen()),
-                Some(listener) => {
-                    ready!(Pin::new(listener).poll(cx));
-                    this.listener = None;
+            let result = match this.sender.try_put(item) {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Closed(item)) => Err(SendError(item)),
+                Err(TrySendError::Full(item)) => {
+                    this.item = Some(item);
+                    // Listen, then try again before waiting: a place freed
+                    // (or a close) between the try and the listen is not
+                    // missed.
+                    match &mut this.waiting.listener {
+                        None => this.waiting.start(shared),
+                        Some(listener) => {
+                            ready!(Pin::new(listener).poll(cx));
+                            this.waiting.listener = None;
+                        }
+                    }
+                    continue;
                 }
-            }
+            };
+            this.waiting.stop(shared);
+            return Poll::Ready(result);
         }
+    }
+}
+
+impl<T> Drop for Put<'_, T> {
+    fn drop(&mut self) {
+        // A notified listener dropped here passes its notification on.
+        self.waiting.stop(&self.sender.shared);
     }
 }
 
