@@ -1,6 +1,8 @@
 //! Conformance: `queue` (asyncio's `Queue`, AnyIO's memory object streams)
 //! behaves the same on every backend.
 
+#[path = "common/child.rs"]
+mod child;
 mod common;
 
 use common::within;
@@ -374,10 +376,6 @@ async fn a_put_waiting_on_a_full_queue_fails_when_the_queue_is_closed() {
     assert_eq!(rx.get().await, Err(RecvError), "on {}", backend());
 }
 
-/// Set in the child process that
-/// [`an_empty_large_queue_takes_no_memory_up_front`] starts.
-const MEMORY_CHILD: &str = "ANYLOOP_TEST_QUEUE_MEMORY_CHILD";
-
 /// The resident memory of this process, in bytes (`/proc/self/statm`).
 fn resident_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").expect("read /proc/self/statm");
@@ -394,37 +392,9 @@ fn resident_bytes() -> u64 {
 #[anyloop::test]
 async fn an_empty_large_queue_takes_no_memory_up_front() {
     const MIB: u64 = 1 << 20;
-    if std::env::var_os(MEMORY_CHILD).is_none() {
-        // Measured alone, in a child process of this test binary, so that
-        // other tests' allocations cannot move the figure.
-        let module = match backend() {
-            #[cfg(feature = "tokio")]
-            anyloop::Backend::Tokio => "tokio",
-            #[cfg(feature = "smol")]
-            anyloop::Backend::Smol => "smol",
-            #[cfg(feature = "async-std")]
-            anyloop::Backend::AsyncStd => "async_std",
-            #[allow(unreachable_patterns)]
-            other => unreachable!("unknown backend {other}"),
-        };
-        let name = format!("an_empty_large_queue_takes_no_memory_up_front::{module}");
-        let output = anyloop::spawn_blocking(move || {
-            std::process::Command::new(std::env::current_exe().expect("the test binary"))
-                .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
-                .env(MEMORY_CHILD, "1")
-                .output()
-                .expect("run the test binary")
-        })
-        .await
-        .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success() && stdout.contains("1 passed"),
-            "the child failed on {}: {}\n{stdout}\n{}",
-            backend(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
+    // Measured alone, in a child process of this test binary, so that other
+    // tests' allocations cannot move the figure.
+    if !child::in_child("an_empty_large_queue_takes_no_memory_up_front").await {
         return;
     }
     let before = resident_bytes();
