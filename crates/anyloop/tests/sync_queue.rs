@@ -410,3 +410,74 @@ async fn an_empty_large_queue_takes_no_memory_up_front() {
     tx.put(7).await.unwrap();
     assert_eq!(rx.get().await, Ok(7), "on {}", backend());
 }
+
+#[anyloop::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_wake_up_is_lost_under_contention() {
+    // Producers on worker threads (some of them cancelling their puts with
+    // short timeouts and trying again) and on plain threads, consumers on
+    // worker threads, through a queue of one, two or four places: a lost wake-up
+    // leaves a producer waiting while there is room, and the test times out.
+    const PER_PRODUCER: usize = 2_000;
+    for capacity in [1, 2, 4] {
+        let (tx, rx) = queue::bounded(capacity);
+        let mut producers = Vec::new();
+        for p in 0..4 {
+            let tx = tx.clone();
+            producers.push(anyloop::spawn(async move {
+                for i in 0..PER_PRODUCER {
+                    let item = p * PER_PRODUCER + i;
+                    if i % 3 == 0 {
+                        // A put that may be cancelled while it waits (or
+                        // after it was woken), then tried again.
+                        while anyloop::time::timeout(Duration::from_micros(50), tx.put(item))
+                            .await
+                            .is_err()
+                        {}
+                    } else {
+                        tx.put(item).await.unwrap();
+                    }
+                }
+            }));
+        }
+        let blocking: Vec<_> = (4..6)
+            .map(|p| {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for i in 0..PER_PRODUCER {
+                        tx.put_blocking(p * PER_PRODUCER + i).unwrap();
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        let consumers: Vec<_> = (0..3)
+            .map(|_| {
+                let rx = rx.clone();
+                anyloop::spawn(async move {
+                    let mut got = Vec::new();
+                    while let Ok(item) = rx.get().await {
+                        got.push(item);
+                    }
+                    got
+                })
+            })
+            .collect();
+        drop(rx);
+        let mut all = Vec::new();
+        for consumer in consumers {
+            all.extend(within("a consumer", consumer).await.unwrap());
+        }
+        for producer in producers {
+            within("a producer", producer).await.unwrap();
+        }
+        for thread in blocking {
+            thread.join().unwrap();
+        }
+        all.sort_unstable();
+        assert!(
+            all.iter().copied().eq(0..6 * PER_PRODUCER),
+            "an item was lost or duplicated with capacity {capacity} on {}",
+            backend()
+        );
+    }
+}

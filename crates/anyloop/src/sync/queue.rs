@@ -87,12 +87,23 @@ impl Shared {
             .is_ok()
     }
 
-    /// Gives a place back (an item was taken, or its put failed) and wakes
-    /// one more waiting sender, if any waits. A woken sender that is
-    /// dropped before it puts passes the notification on (event-listener's
-    /// rule), so a cancelled `put` loses no wake-up.
+    /// Gives a place back (an item was taken, or its put failed). When that
+    /// makes a full queue not full and a sender waits, wakes one: the woken
+    /// sender, once it has put its item, wakes the next if there is still
+    /// room (`Waiting::stop`). So a get that frees a place in a queue that was
+    /// not full takes no lock, and every place freed still reaches a waiting
+    /// sender. A woken sender that is dropped before it puts passes the
+    /// notification on (event-listener's rule), so a cancelled `put` loses
+    /// no wake-up.
     fn release(&self) {
-        self.held.fetch_sub(1, Ordering::SeqCst);
+        let held = self.held.fetch_sub(1, Ordering::SeqCst);
+        if held == self.capacity {
+            self.wake_one();
+        }
+    }
+
+    /// Wakes one more waiting sender, if one waits.
+    fn wake_one(&self) {
         if self.waiting.load(Ordering::SeqCst) != 0 {
             self.place_freed.notify_additional(1);
         }
@@ -123,11 +134,15 @@ impl Waiting {
         self.listener = Some(shared.place_freed.listen());
     }
 
-    /// Stops counting the sender.
-    fn stop(&mut self, shared: &Shared) {
+    /// Stops counting the sender; `put` tells whether it put its item, after
+    /// which it passes the wake-up on while the queue still has room.
+    fn stop(&mut self, shared: &Shared, put: bool) {
         if self.counted {
             shared.waiting.fetch_sub(1, Ordering::SeqCst);
             self.counted = false;
+            if put && shared.held.load(Ordering::SeqCst) < shared.capacity {
+                shared.wake_one();
+            }
         }
     }
 }
@@ -286,7 +301,7 @@ impl<T> Sender<T> {
                 Some(listener) => listener.wait(),
             }
         };
-        waiting.stop(&self.shared);
+        waiting.stop(&self.shared, result.is_ok());
         result
     }
 
@@ -718,7 +733,7 @@ impl<T> Future for Put<'_, T> {
                     continue;
                 }
             };
-            this.waiting.stop(shared);
+            this.waiting.stop(shared, result.is_ok());
             return Poll::Ready(result);
         }
     }
@@ -727,7 +742,7 @@ impl<T> Future for Put<'_, T> {
 impl<T> Drop for Put<'_, T> {
     fn drop(&mut self) {
         // A notified listener dropped here passes its notification on.
-        self.waiting.stop(&self.sender.shared);
+        self.waiting.stop(&self.sender.shared, false);
     }
 }
 
