@@ -668,11 +668,24 @@ mod unix {
         pub async fn connect(path: &Path) -> io::Result<UnixStream> {
             let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)?;
             socket.set_nonblocking(true)?;
-            // A non-blocking Unix-domain connect is done at once or not at
-            // all (no `EINPROGRESS`, unlike TCP): with a full backlog it is
-            // `WouldBlock` (`EAGAIN`), given back as it is.
-            socket.connect(&socket2::SockAddr::unix(path)?)?;
-            Async::new(std::os::unix::net::UnixStream::from(socket)).map(UnixStream)
+            // On Linux a non-blocking Unix-domain connect is done at once or
+            // not at all: with a full backlog it is `WouldBlock` (`EAGAIN`),
+            // given back as it is. Where it may be under way instead
+            // (`EINPROGRESS`), wait for it as for TCP.
+            let in_progress = match socket.connect(&socket2::SockAddr::unix(path)?) {
+                Ok(()) => false,
+                Err(err) if err.raw_os_error() == Some(libc::EINPROGRESS) => true,
+                Err(err) => return Err(err),
+            };
+            let stream = Async::new(std::os::unix::net::UnixStream::from(socket))?;
+            if in_progress {
+                stream.writable().await?;
+                if let Some(err) = stream.get_ref().take_error()? {
+                    return Err(err);
+                }
+                stream.get_ref().peer_addr()?;
+            }
+            Ok(UnixStream(stream))
         }
     }
 

@@ -19,8 +19,8 @@
 //! `bounded(usize::MAX)` is a queue without a practical limit and an empty
 //! `bounded(4_000_000)` costs a few hundred bytes. (Underneath is
 //! async-channel's unbounded channel, with the bound kept by a count of the
-//! items put and an event that wakes a waiting [`put`](Sender::put) each
-//! time a [`get`](Receiver::get) frees a place.)
+//! items held and an event on which a waiting [`put`](Sender::put) listens
+//! for a [`get`](Receiver::get) to free a place.)
 //!
 //! # Examples
 //!
