@@ -88,6 +88,15 @@ macro_rules! impl_net {
                 $crate::net::TcpStream::connect(addr)
             }
 
+            fn connect_tcp_socket(
+                &self,
+                socket: ::std::net::TcpStream,
+                addr: ::std::net::SocketAddr,
+            ) -> impl ::std::future::Future<Output = ::std::io::Result<$crate::net::TcpStream>> + Send
+            {
+                $crate::net::TcpStream::connect_socket(socket, addr)
+            }
+
             fn bind_udp(
                 &self,
                 addr: ::std::net::SocketAddr,

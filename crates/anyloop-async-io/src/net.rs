@@ -353,7 +353,9 @@ impl TcpListener {
     ///
     /// The error of the bind, such as `AddrInUse`.
     pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
-        Async::<std::net::TcpListener>::bind(addr).map(TcpListener)
+        // With tokio's backlog, not `std`'s (which `Async::bind` takes).
+        let listener = core_net::std_tcp_listener(addr, core_net::DEFAULT_BACKLOG)?;
+        Async::new(listener).map(TcpListener)
     }
 }
 
@@ -367,6 +369,36 @@ impl TcpStream {
         Async::<std::net::TcpStream>::connect(addr)
             .await
             .map(TcpStream)
+    }
+
+    /// Connects `socket`, a TCP socket that is not connected yet (set up
+    /// with socket2, perhaps bound), to `addr`.
+    ///
+    /// # Errors
+    ///
+    /// The error of the connection, such as `ConnectionRefused`.
+    pub async fn connect_socket(
+        socket: std::net::TcpStream,
+        addr: SocketAddr,
+    ) -> io::Result<TcpStream> {
+        let stream = Async::new(socket)?;
+        match socket2::SockRef::from(stream.get_ref()).connect(&addr.into()) {
+            Ok(()) => {}
+            #[cfg(unix)]
+            Err(err) if err.raw_os_error() == Some(libc::EINPROGRESS) => {}
+            // Windows says a connect is under way so.
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
+            Err(err) => return Err(err),
+        }
+        // Writable once connected, or once the connect failed.
+        stream.writable().await?;
+        if let Some(err) = stream.get_ref().take_error()? {
+            return Err(err);
+        }
+        // Linux may report writable without an error for a failed connect
+        // (async-io checks the same way).
+        stream.get_ref().peer_addr()?;
+        Ok(TcpStream(stream))
     }
 }
 
@@ -630,11 +662,30 @@ mod unix {
         /// # Errors
         ///
         /// The error of the connection: `NotFound` if nothing is at `path`,
-        /// `ConnectionRefused` if no listener is.
+        /// `ConnectionRefused` if no listener is, `WouldBlock` if the
+        /// listener's backlog is full (as tokio says; async-io's own
+        /// `connect` waits, then reports `NotConnected`).
         pub async fn connect(path: &Path) -> io::Result<UnixStream> {
-            Async::<std::os::unix::net::UnixStream>::connect(path)
-                .await
-                .map(UnixStream)
+            let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)?;
+            socket.set_nonblocking(true)?;
+            // On Linux a non-blocking Unix-domain connect is done at once or
+            // not at all: with a full backlog it is `WouldBlock` (`EAGAIN`),
+            // given back as it is. Where it may be under way instead
+            // (`EINPROGRESS`), wait for it as for TCP.
+            let in_progress = match socket.connect(&socket2::SockAddr::unix(path)?) {
+                Ok(()) => false,
+                Err(err) if err.raw_os_error() == Some(libc::EINPROGRESS) => true,
+                Err(err) => return Err(err),
+            };
+            let stream = Async::new(std::os::unix::net::UnixStream::from(socket))?;
+            if in_progress {
+                stream.writable().await?;
+                if let Some(err) = stream.get_ref().take_error()? {
+                    return Err(err);
+                }
+                stream.get_ref().peer_addr()?;
+            }
+            Ok(UnixStream(stream))
         }
     }
 

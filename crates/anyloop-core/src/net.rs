@@ -56,6 +56,15 @@ pub trait Net {
         addr: SocketAddr,
     ) -> impl Future<Output = io::Result<Self::TcpStream>> + Send;
 
+    /// Connects `socket`, a TCP socket that is not connected yet (made and
+    /// set up with socket2, perhaps bound), to `addr`: what a `TcpSocket`'s
+    /// `connect` needs of the runtime. The socket is made non-blocking here.
+    fn connect_tcp_socket(
+        &self,
+        socket: std::net::TcpStream,
+        addr: SocketAddr,
+    ) -> impl Future<Output = io::Result<Self::TcpStream>> + Send;
+
     /// Binds a UDP socket to `addr`.
     fn bind_udp(&self, addr: SocketAddr) -> io::Result<Self::UdpSocket>;
 
@@ -73,6 +82,45 @@ pub trait Net {
     /// Binds a Unix-domain datagram socket to the file `path`.
     #[cfg(unix)]
     fn bind_unix_datagram(&self, path: &Path) -> io::Result<Self::UnixDatagram>;
+}
+
+/// The backlog that every backend's [`Net::bind_tcp`] listens with: tokio's
+/// default (`std` uses 128). The kernel caps it at its own maximum
+/// (`net.core.somaxconn` on Linux).
+pub const DEFAULT_BACKLOG: u32 = 1024;
+
+/// A `std` listener bound to `addr` and listening with `backlog`, as `std`'s
+/// `TcpListener::bind` makes it (`SO_REUSEADDR` on Unix, close-on-exec) but
+/// for the backlog: what every backend's [`Net::bind_tcp`] wraps.
+///
+/// # Errors
+///
+/// The error of the socket, bind or listen call (`AddrInUse`, ...);
+/// `InvalidInput` for a backlog above `i32::MAX`.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop_core::net::{DEFAULT_BACKLOG, std_tcp_listener};
+///
+/// let listener = std_tcp_listener("127.0.0.1:0".parse()?, DEFAULT_BACKLOG)?;
+/// assert_ne!(listener.local_addr()?.port(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn std_tcp_listener(addr: SocketAddr, backlog: u32) -> io::Result<std::net::TcpListener> {
+    let backlog = i32::try_from(backlog)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a backlog above i32::MAX"))?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    // As `std` and mio do: a restarted server can bind again at once.
+    #[cfg(not(windows))]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(backlog)?;
+    Ok(socket.into())
 }
 
 /// A TCP listener.

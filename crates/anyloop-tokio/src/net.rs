@@ -494,11 +494,27 @@ impl anyloop_core::net::Net for Tokio {
     type UnixDatagram = UnixDatagram;
 
     fn bind_tcp(&self, addr: SocketAddr) -> io::Result<TcpListener> {
-        core_net::TcpListener::from_std(std::net::TcpListener::bind(addr)?)
+        core_net::TcpListener::from_std(core_net::std_tcp_listener(
+            addr,
+            core_net::DEFAULT_BACKLOG,
+        )?)
     }
 
     async fn connect_tcp(&self, addr: SocketAddr) -> io::Result<TcpStream> {
         tokio::net::TcpStream::connect(addr).await.map(TcpStream)
+    }
+
+    async fn connect_tcp_socket(
+        &self,
+        socket: std::net::TcpStream,
+        addr: SocketAddr,
+    ) -> io::Result<TcpStream> {
+        // tokio's `TcpSocket` expects a non-blocking socket.
+        socket.set_nonblocking(true)?;
+        tokio::net::TcpSocket::from_std_stream(socket)
+            .connect(addr)
+            .await
+            .map(TcpStream)
     }
 
     fn bind_udp(&self, addr: SocketAddr) -> io::Result<UdpSocket> {

@@ -138,3 +138,43 @@ async fn from_std_and_into_std() {
     std::io::Read::read_exact(&mut b, &mut buf).unwrap();
     assert_eq!(&buf, b"std", "on {}", backend());
 }
+
+#[anyloop::test]
+async fn connect_to_a_full_backlog_is_would_block() {
+    both_faces!(check_connect_to_a_full_backlog_is_would_block);
+}
+
+/// A listener with a backlog of one that nobody accepts from: the kernel
+/// queues a connection or two, then refuses the next at once with `EAGAIN`,
+/// which every backend reports as `WouldBlock` (tokio's kind; async-io's own
+/// connect said `NotConnected`).
+async fn check_connect_to_a_full_backlog_is_would_block<R: Runtime>(rt: R) {
+    let dir = TempDir::new("backlog");
+    let path = dir.path("full.sock");
+    let listener =
+        socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+    listener
+        .bind(&socket2::SockAddr::unix(&path).unwrap())
+        .unwrap();
+    listener.listen(1).unwrap();
+
+    let mut queued = Vec::new();
+    let err = loop {
+        match common::within("a connect", rt.connect_unix(&path)).await {
+            Ok(stream) => queued.push(stream),
+            Err(err) => break err,
+        }
+        assert!(
+            queued.len() < 64,
+            "64 connects to a backlog of 1 all succeeded on {}",
+            backend()
+        );
+    };
+    assert!(!queued.is_empty(), "on {}: {err}", backend());
+    assert_eq!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock,
+        "a connect to a full backlog on {}: {err}",
+        backend()
+    );
+}

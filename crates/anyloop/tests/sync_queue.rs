@@ -1,6 +1,8 @@
 //! Conformance: `queue` (asyncio's `Queue`, AnyIO's memory object streams)
 //! behaves the same on every backend.
 
+#[path = "common/child.rs"]
+mod child;
 mod common;
 
 use common::within;
@@ -10,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyloop::sync::queue::{self, RecvError, SendError, TryRecvError, TrySendError};
-use common::{backend, eventually};
+use common::{PollCounter, backend, eventually};
 use futures_lite::StreamExt;
 
 #[anyloop::test]
@@ -296,4 +298,186 @@ async fn a_zero_capacity_is_taken_as_one() {
     tx.try_put(1).unwrap();
     assert!(tx.try_put(2).is_err());
     assert_eq!(rx.get().await.unwrap(), 1);
+}
+
+#[anyloop::test]
+async fn a_queue_of_usize_max_capacity_works() {
+    let (tx, rx) = queue::bounded::<u64>(usize::MAX);
+    assert_eq!(
+        (tx.capacity(), rx.capacity()),
+        (usize::MAX, usize::MAX),
+        "on {}",
+        backend()
+    );
+    for n in 0..1000 {
+        within("put", tx.put(n)).await.unwrap();
+    }
+    tx.try_put(1000).unwrap();
+    assert!(!tx.is_full(), "on {}", backend());
+    assert_eq!(rx.len(), 1001, "on {}", backend());
+    for n in 0..=1000 {
+        assert_eq!(within("get", rx.get()).await, Ok(n), "on {}", backend());
+    }
+    assert_eq!(rx.try_get(), Err(TryRecvError::Empty), "on {}", backend());
+}
+
+#[anyloop::test]
+async fn a_cancelled_waiting_put_passes_its_wake_up_on() {
+    // Two puts wait on a full queue; a get frees one place and wakes the
+    // first, which is then dropped without running: the second must be
+    // woken in its stead and get the place.
+    let (tx, rx) = queue::bounded(1);
+    tx.put(0).await.unwrap();
+    let mut first = PollCounter::new(tx.put(1));
+    let mut second = PollCounter::new(tx.put(2));
+    assert!(first.poll_once().is_pending(), "on {}", backend());
+    assert!(second.poll_once().is_pending(), "on {}", backend());
+    assert_eq!(rx.try_get(), Ok(0), "on {}", backend());
+    assert_eq!(
+        (first.wakes(), second.wakes()),
+        (1, 0),
+        "one get wakes one put on {}",
+        backend()
+    );
+    drop(first);
+    assert_eq!(
+        second.wakes(),
+        1,
+        "the dropped put passed its wake-up on, on {}",
+        backend()
+    );
+    assert!(
+        matches!(second.poll_once(), std::task::Poll::Ready(Ok(()))),
+        "on {}",
+        backend()
+    );
+    assert_eq!(rx.try_get(), Ok(2), "on {}", backend());
+    assert_eq!(rx.try_get(), Err(TryRecvError::Empty), "on {}", backend());
+}
+
+#[anyloop::test]
+async fn a_put_waiting_on_a_full_queue_fails_when_the_queue_is_closed() {
+    let (tx, rx) = queue::bounded(1);
+    tx.put(1).await.unwrap();
+    let producer = anyloop::spawn({
+        let tx = tx.clone();
+        async move { tx.put(2).await }
+    });
+    anyloop::time::sleep(Duration::from_millis(5)).await;
+    assert!(rx.close(), "on {}", backend());
+    let result = within("a put woken by close", producer).await.unwrap();
+    assert_eq!(
+        result.map_err(SendError::into_inner),
+        Err(2),
+        "on {}",
+        backend()
+    );
+    assert_eq!(rx.get().await, Ok(1), "on {}", backend());
+    assert_eq!(rx.get().await, Err(RecvError), "on {}", backend());
+}
+
+/// The resident memory of this process, in bytes (`/proc/self/statm`).
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("read /proc/self/statm");
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|field| field.parse().ok())
+        .expect("statm's second field is the resident size in pages");
+    // The page size is 4 KiB on the platforms these tests run on.
+    pages * 4096
+}
+
+#[cfg(target_os = "linux")]
+#[anyloop::test]
+async fn an_empty_large_queue_takes_no_memory_up_front() {
+    const MIB: u64 = 1 << 20;
+    // Measured alone, in a child process of this test binary, so that other
+    // tests' allocations cannot move the figure.
+    if !child::in_child("an_empty_large_queue_takes_no_memory_up_front").await {
+        return;
+    }
+    let before = resident_bytes();
+    let (tx, rx) = queue::bounded::<u8>(4_000_000);
+    let grown = resident_bytes().saturating_sub(before);
+    assert!(
+        grown < 4 * MIB,
+        "an empty bounded::<u8>(4_000_000) took {} KiB of resident memory on {}",
+        grown / 1024,
+        backend()
+    );
+    // And it works.
+    tx.put(7).await.unwrap();
+    assert_eq!(rx.get().await, Ok(7), "on {}", backend());
+}
+
+#[anyloop::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_wake_up_is_lost_under_contention() {
+    // Producers on worker threads (some of them cancelling their puts with
+    // short timeouts and trying again) and on plain threads, consumers on
+    // worker threads, through a queue of one, two or four places: a lost wake-up
+    // leaves a producer waiting while there is room, and the test times out.
+    const PER_PRODUCER: usize = 2_000;
+    for capacity in [1, 2, 4] {
+        let (tx, rx) = queue::bounded(capacity);
+        let mut producers = Vec::new();
+        for p in 0..4 {
+            let tx = tx.clone();
+            producers.push(anyloop::spawn(async move {
+                for i in 0..PER_PRODUCER {
+                    let item = p * PER_PRODUCER + i;
+                    if i % 3 == 0 {
+                        // A put that may be cancelled while it waits (or
+                        // after it was woken), then tried again.
+                        while anyloop::time::timeout(Duration::from_micros(50), tx.put(item))
+                            .await
+                            .is_err()
+                        {}
+                    } else {
+                        tx.put(item).await.unwrap();
+                    }
+                }
+            }));
+        }
+        let blocking: Vec<_> = (4..6)
+            .map(|p| {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for i in 0..PER_PRODUCER {
+                        tx.put_blocking(p * PER_PRODUCER + i).unwrap();
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        let consumers: Vec<_> = (0..3)
+            .map(|_| {
+                let rx = rx.clone();
+                anyloop::spawn(async move {
+                    let mut got = Vec::new();
+                    while let Ok(item) = rx.get().await {
+                        got.push(item);
+                    }
+                    got
+                })
+            })
+            .collect();
+        drop(rx);
+        let mut all = Vec::new();
+        for consumer in consumers {
+            all.extend(within("a consumer", consumer).await.unwrap());
+        }
+        for producer in producers {
+            within("a producer", producer).await.unwrap();
+        }
+        for thread in blocking {
+            thread.join().unwrap();
+        }
+        all.sort_unstable();
+        assert!(
+            all.iter().copied().eq(0..6 * PER_PRODUCER),
+            "an item was lost or duplicated with capacity {capacity} on {}",
+            backend()
+        );
+    }
 }

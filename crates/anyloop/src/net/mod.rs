@@ -19,6 +19,10 @@
 //!   have sent part of its buffer.
 //! - Dropping an owned write half ([`TcpStream::into_split`]) shuts down the
 //!   write side, so the peer reads the end of the stream.
+//! - [`TcpListener::bind`] has room for 1024 connections that are not
+//!   accepted yet (tokio's backlog; `std`'s is 128), on every backend; for
+//!   another backlog, address or port reuse, buffer sizes or a bind before a
+//!   connect, set the socket up with [`TcpSocket`] first.
 //!
 //! # One runtime per socket
 //!
@@ -56,6 +60,7 @@
 //! ```
 
 mod addr;
+mod socket;
 mod tcp;
 mod udp;
 #[cfg(unix)]
@@ -64,6 +69,7 @@ mod unix;
 #[doc(hidden)]
 pub use addr::Resolve;
 pub use addr::{ToSocketAddrs, lookup_host};
+pub use socket::TcpSocket;
 pub use tcp::{Incoming, OwnedReadHalf, OwnedWriteHalf, TcpListener, TcpStream};
 pub use udp::UdpSocket;
 #[cfg(unix)]
@@ -241,6 +247,14 @@ impl anyloop_core::net::Net for crate::rt::Current {
 
     async fn connect_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<TcpStream> {
         make!(R => R::default().connect_tcp(addr).await)
+    }
+
+    async fn connect_tcp_socket(
+        &self,
+        socket: std::net::TcpStream,
+        addr: std::net::SocketAddr,
+    ) -> std::io::Result<TcpStream> {
+        make!(R => R::default().connect_tcp_socket(socket, addr).await)
     }
 
     fn bind_udp(&self, addr: std::net::SocketAddr) -> std::io::Result<UdpSocket> {

@@ -51,6 +51,11 @@ impl TcpListener {
     /// picks a free port; read it back with
     /// [`local_addr`](TcpListener::local_addr).
     ///
+    /// The listener has room for 1024 connections not accepted yet (tokio's
+    /// backlog, on every backend; the kernel caps it at its maximum,
+    /// `somaxconn` on Linux), and `SO_REUSEADDR` set on Unix. For another
+    /// backlog or other options, use [`TcpSocket`](super::TcpSocket).
+    ///
     /// # Errors
     ///
     /// `AddrInUse` if the address is taken; `InvalidInput` for a malformed

@@ -134,7 +134,9 @@ impl UnixStream {
     /// # Errors
     ///
     /// `NotFound` if nothing is there; `ConnectionRefused` if the file is a
-    /// socket nobody listens on.
+    /// socket nobody listens on; `WouldBlock` at once if the listener's
+    /// backlog is full (the connect is not queued: try again later), on every
+    /// backend.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         Current.connect_unix(path.as_ref()).await
     }

@@ -14,6 +14,14 @@
 //! - senders get [`SendError`] with their item handed back — AnyIO's
 //!   `BrokenResourceError`.
 //!
+//! The capacity is a bound, not an allocation: the queue takes memory for
+//! the items it holds, not for the items it could hold, so
+//! `bounded(usize::MAX)` is a queue without a practical limit and an empty
+//! `bounded(4_000_000)` costs a few hundred bytes. (Underneath is
+//! async-channel's unbounded channel, with the bound kept by a count of the
+//! items held and an event on which a waiting [`put`](Sender::put) listens
+//! for a [`get`](Receiver::get) to free a place.)
+//!
 //! # Examples
 //!
 //! ```
@@ -39,10 +47,105 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, ready};
 
+use event_listener::{Event, EventListener, Listener};
 use futures_core::Stream;
 use pin_project_lite::pin_project;
+
+/// What the senders and receivers of one queue share besides the channel.
+struct Shared {
+    /// The most items the queue holds.
+    capacity: usize,
+    /// The items put and not yet taken (counted before they enter the
+    /// channel, so two senders cannot both take the last place).
+    held: AtomicUsize,
+    /// The receivers alive: the last one to go closes the queue, and must
+    /// wake the senders waiting for a place.
+    receivers: AtomicUsize,
+    /// The senders that found the queue full and wait (or are about to):
+    /// while there is none, taking an item notifies nobody, which spares
+    /// the event's lock on every get.
+    waiting: AtomicUsize,
+    /// Notified once per place freed while senders wait, and for every
+    /// waiter when the queue closes.
+    place_freed: Event,
+}
+
+impl Shared {
+    /// Takes a place for one item, if there is one.
+    fn reserve(&self) -> bool {
+        // `SeqCst`, with `release` and `Waiting::start`: a sender that
+        // starts waiting either sees the place a get freed, or is counted
+        // before that get looks at `waiting`.
+        self.held
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
+                (held < self.capacity).then_some(held + 1)
+            })
+            .is_ok()
+    }
+
+    /// Gives a place back (an item was taken, or its put failed). When that
+    /// makes a full queue not full and a sender waits, wakes one: the woken
+    /// sender, once it has put its item, wakes the next if there is still
+    /// room (`Waiting::stop`). So a get that frees a place in a queue that was
+    /// not full takes no lock, and every place freed still reaches a waiting
+    /// sender. A woken sender that is dropped before it puts passes the
+    /// notification on (event-listener's rule), so a cancelled `put` loses
+    /// no wake-up.
+    fn release(&self) {
+        let held = self.held.fetch_sub(1, Ordering::SeqCst);
+        if held == self.capacity {
+            self.wake_one();
+        }
+    }
+
+    /// Wakes one more waiting sender, if one waits.
+    fn wake_one(&self) {
+        if self.waiting.load(Ordering::SeqCst) != 0 {
+            self.place_freed.notify_additional(1);
+        }
+    }
+
+    /// Wakes every waiting sender: the queue is closed.
+    fn closed(&self) {
+        self.place_freed.notify(usize::MAX);
+    }
+}
+
+/// A sender counted in [`Shared::waiting`], from the first time it finds
+/// the queue full until it is done or dropped.
+#[derive(Default)]
+struct Waiting {
+    counted: bool,
+    listener: Option<EventListener>,
+}
+
+impl Waiting {
+    /// Counts the sender (once), then listens for a freed place. The caller
+    /// tries again before it waits on the listener.
+    fn start(&mut self, shared: &Shared) {
+        if !self.counted {
+            shared.waiting.fetch_add(1, Ordering::SeqCst);
+            self.counted = true;
+        }
+        self.listener = Some(shared.place_freed.listen());
+    }
+
+    /// Stops counting the sender; `put` tells whether it put its item, after
+    /// which it passes the wake-up on while the queue still has room.
+    fn stop(&mut self, shared: &Shared, put: bool) {
+        if self.counted {
+            shared.waiting.fetch_sub(1, Ordering::SeqCst);
+            self.counted = false;
+            if put && shared.held.load(Ordering::SeqCst) < shared.capacity {
+                shared.wake_one();
+            }
+        }
+    }
+}
 
 /// Makes a queue holding at most `capacity` items (a `capacity` of 0 is
 /// taken as 1: every queue holds at least one item); returns its first
@@ -57,11 +160,23 @@ use pin_project_lite::pin_project;
 /// assert_eq!((tx.capacity(), rx.capacity()), (16, 16));
 /// ```
 pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    let (tx, rx) = async_channel::bounded(capacity.max(1));
+    // Unbounded underneath: nothing is allocated for the capacity.
+    let (tx, rx) = async_channel::unbounded();
+    let shared = Arc::new(Shared {
+        capacity: capacity.max(1),
+        held: AtomicUsize::new(0),
+        receivers: AtomicUsize::new(1),
+        waiting: AtomicUsize::new(0),
+        place_freed: Event::new(),
+    });
     (
-        Sender { inner: tx },
+        Sender {
+            inner: tx,
+            shared: shared.clone(),
+        },
         Receiver {
             inner: Box::pin(rx),
+            shared,
         },
     )
 }
@@ -92,6 +207,7 @@ pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
 /// ```
 pub struct Sender<T> {
     inner: async_channel::Sender<T>,
+    shared: Arc<Shared>,
 }
 
 impl<T> Sender<T> {
@@ -112,7 +228,9 @@ impl<T> Sender<T> {
     /// ```
     pub fn put(&self, item: T) -> Put<'_, T> {
         Put {
-            inner: self.inner.send(item),
+            sender: self,
+            item: Some(item),
+            waiting: Waiting::default(),
         }
     }
 
@@ -129,9 +247,17 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.try_put(2), Err(TrySendError::Full(2)));
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), TrySendError<T>> {
-        self.inner.try_send(item).map_err(|err| match err {
-            async_channel::TrySendError::Full(item) => TrySendError::Full(item),
-            async_channel::TrySendError::Closed(item) => TrySendError::Closed(item),
+        // Closed before full, as a bounded channel says.
+        if self.inner.is_closed() {
+            return Err(TrySendError::Closed(item));
+        }
+        if !self.shared.reserve() {
+            return Err(TrySendError::Full(item));
+        }
+        self.inner.try_send(item).map_err(|err| {
+            // Closed meanwhile (an unbounded channel is never full).
+            self.shared.release();
+            TrySendError::Closed(err.into_inner())
         })
     }
 
@@ -160,9 +286,23 @@ impl<T> Sender<T> {
     /// });
     /// ```
     pub fn put_blocking(&self, item: T) -> Result<(), SendError<T>> {
-        self.inner
-            .send_blocking(item)
-            .map_err(|async_channel::SendError(item)| SendError(item))
+        let mut item = item;
+        let mut waiting = Waiting::default();
+        let result = loop {
+            match self.try_put(item) {
+                Ok(()) => break Ok(()),
+                Err(TrySendError::Closed(back)) => break Err(SendError(back)),
+                Err(TrySendError::Full(back)) => item = back,
+            }
+            // Listen, then try again before waiting: a place freed (or a
+            // close) between the try and the listen is not missed.
+            match waiting.listener.take() {
+                None => waiting.start(&self.shared),
+                Some(listener) => listener.wait(),
+            }
+        };
+        waiting.stop(&self.shared, result.is_ok());
+        result
     }
 
     /// Closes the queue for every sender and receiver; returns whether this
@@ -183,7 +323,9 @@ impl<T> Sender<T> {
     /// });
     /// ```
     pub fn close(&self) -> bool {
-        self.inner.close()
+        let closed = self.inner.close();
+        self.shared.closed();
+        closed
     }
 
     /// Whether the queue is closed.
@@ -244,7 +386,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.inner.is_full()
+        self.len() >= self.shared.capacity
     }
 
     /// The most items the queue holds.
@@ -258,7 +400,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.capacity(), 3);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.inner.capacity().unwrap_or(usize::MAX)
+        self.shared.capacity
     }
 }
 
@@ -266,6 +408,7 @@ impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -306,6 +449,7 @@ impl<T> fmt::Debug for Sender<T> {
 pub struct Receiver<T> {
     // Boxed so that `Receiver` is `Unpin` (async-channel's is not).
     inner: Pin<Box<async_channel::Receiver<T>>>,
+    shared: Arc<Shared>,
 }
 
 impl<T> Receiver<T> {
@@ -327,6 +471,7 @@ impl<T> Receiver<T> {
     pub fn get(&self) -> Get<'_, T> {
         Get {
             inner: self.inner.recv(),
+            shared: &self.shared,
         }
     }
 
@@ -346,10 +491,14 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_get(), Err(TryRecvError::Closed));
     /// ```
     pub fn try_get(&self) -> Result<T, TryRecvError> {
-        self.inner.try_recv().map_err(|err| match err {
-            async_channel::TryRecvError::Empty => TryRecvError::Empty,
-            async_channel::TryRecvError::Closed => TryRecvError::Closed,
-        })
+        match self.inner.try_recv() {
+            Ok(item) => {
+                self.shared.release();
+                Ok(item)
+            }
+            Err(async_channel::TryRecvError::Empty) => Err(TryRecvError::Empty),
+            Err(async_channel::TryRecvError::Closed) => Err(TryRecvError::Closed),
+        }
     }
 
     /// Takes the item at the front, blocking the thread while the queue is
@@ -378,7 +527,9 @@ impl<T> Receiver<T> {
     /// });
     /// ```
     pub fn get_blocking(&self) -> Result<T, RecvError> {
-        self.inner.recv_blocking().map_err(|_| RecvError)
+        let item = self.inner.recv_blocking().map_err(|_| RecvError)?;
+        self.shared.release();
+        Ok(item)
     }
 
     /// Closes the queue for every sender and receiver; returns whether this
@@ -399,7 +550,9 @@ impl<T> Receiver<T> {
     /// });
     /// ```
     pub fn close(&self) -> bool {
-        self.inner.close()
+        let closed = self.inner.close();
+        self.shared.closed();
+        closed
     }
 
     /// Whether the queue is closed (items may still be queued).
@@ -459,7 +612,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.inner.is_full()
+        self.len() >= self.shared.capacity
     }
 
     /// The most items the queue holds.
@@ -473,14 +626,28 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.capacity(), 3);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.inner.capacity().unwrap_or(usize::MAX)
+        self.shared.capacity
     }
 }
 
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
+        self.shared.receivers.fetch_add(1, Ordering::Relaxed);
         Self {
             inner: Box::pin((*self.inner).clone()),
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        // The last receiver closes the queue (async-channel would too, once
+        // its receiver is dropped) and wakes the senders waiting for a
+        // place, which then get their items back.
+        if self.shared.receivers.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.inner.close();
+            self.shared.closed();
         }
     }
 }
@@ -489,7 +656,11 @@ impl<T> Stream for Receiver<T> {
     type Item = T;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.inner.as_mut().poll_next(cx)
+        let item = ready!(self.inner.as_mut().poll_next(cx));
+        if item.is_some() {
+            self.shared.release();
+        }
+        Poll::Ready(item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -507,36 +678,71 @@ impl<T> fmt::Debug for Receiver<T> {
     }
 }
 
-pin_project! {
-    /// The future of [`Sender::put`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use anyloop::sync::queue::{self, Put};
-    ///
-    /// anyloop::run(async {
-    ///     let (tx, rx) = queue::bounded(1);
-    ///     let put: Put<'_, u8> = tx.put(1);
-    ///     put.await.unwrap();
-    ///     assert_eq!(rx.try_get(), Ok(1));
-    /// });
-    /// ```
-    #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct Put<'a, T> {
-        #[pin]
-        inner: async_channel::Send<'a, T>,
-    }
+/// The future of [`Sender::put`].
+///
+/// Dropping it before it completes puts nothing (the item is dropped with
+/// it) and keeps no place in the queue.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::sync::queue::{self, Put};
+///
+/// anyloop::run(async {
+///     let (tx, rx) = queue::bounded(1);
+///     let put: Put<'_, u8> = tx.put(1);
+///     put.await.unwrap();
+///     assert_eq!(rx.try_get(), Ok(1));
+/// });
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Put<'a, T> {
+    sender: &'a Sender<T>,
+    /// `None` once the future has completed.
+    item: Option<T>,
+    /// Set up when the queue was full.
+    waiting: Waiting,
 }
+
+// The item is moved, never pinned.
+impl<T> Unpin for Put<'_, T> {}
 
 impl<T> Future for Put<'_, T> {
     type Output = Result<(), SendError<T>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll(cx)
-            .map_err(|async_channel::SendError(item)| SendError(item))
+        let this = self.get_mut();
+        let shared = &this.sender.shared;
+        loop {
+            let item = this.item.take().expect("`Put` polled after it completed");
+            let result = match this.sender.try_put(item) {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Closed(item)) => Err(SendError(item)),
+                Err(TrySendError::Full(item)) => {
+                    this.item = Some(item);
+                    // Listen, then try again before waiting: a place freed
+                    // (or a close) between the try and the listen is not
+                    // missed.
+                    match &mut this.waiting.listener {
+                        None => this.waiting.start(shared),
+                        Some(listener) => {
+                            ready!(Pin::new(listener).poll(cx));
+                            this.waiting.listener = None;
+                        }
+                    }
+                    continue;
+                }
+            };
+            this.waiting.stop(shared, result.is_ok());
+            return Poll::Ready(result);
+        }
+    }
+}
+
+impl<T> Drop for Put<'_, T> {
+    fn drop(&mut self) {
+        // A notified listener dropped here passes its notification on.
+        self.waiting.stop(&self.sender.shared, false);
     }
 }
 
@@ -565,6 +771,7 @@ pin_project! {
     pub struct Get<'a, T> {
         #[pin]
         inner: async_channel::Recv<'a, T>,
+        shared: &'a Shared,
     }
 }
 
@@ -572,7 +779,10 @@ impl<T> Future for Get<'_, T> {
     type Output = Result<T, RecvError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project().inner.poll(cx).map_err(|_| RecvError)
+        let this = self.project();
+        let item = ready!(this.inner.poll(cx)).map_err(|_| RecvError)?;
+        this.shared.release();
+        Poll::Ready(Ok(item))
     }
 }
 
