@@ -186,3 +186,17 @@ async fn a_max_delay_past_the_clock_means_only_full_batches() {
     assert_eq!(last, Some(vec![4]), "on {}", backend());
     assert_eq!(rx.recv().await, None, "on {}", backend());
 }
+
+#[anyloop::test]
+async fn huge_sizes_allocate_nothing_up_front() {
+    // usize::MAX items per batch and batches in flight: no capacity overflow,
+    // since the room for waiting items is a bound, not an allocation.
+    let (tx, mut rx) = batcher::<u32>(usize::MAX, Duration::from_millis(5), usize::MAX);
+    for i in 0..10 {
+        tx.push(i).await.unwrap();
+    }
+    let batch = timeout(Duration::from_secs(5), rx.recv()).await.unwrap();
+    assert_eq!(batch, Some((0..10).collect::<Vec<_>>()), "on {}", backend());
+    drop(tx);
+    assert_eq!(rx.recv().await, None, "on {}", backend());
+}
