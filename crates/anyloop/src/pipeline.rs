@@ -72,8 +72,9 @@ use crate::time::Instant;
 /// use anyloop::pipeline::batcher;
 ///
 /// anyloop::run(async {
-///     // Batches of 3; a partial one goes out 10 ms after its first item.
-///     let (batcher, mut batches) = batcher(3, Duration::from_millis(10), 1);
+///     // Batches of 3, a partial one 10 ms after its first item; room for
+///     // two batches' worth of items before `push` waits for the consumer.
+///     let (batcher, mut batches) = batcher(3, Duration::from_millis(10), 2);
 ///     for word in ["a", "b", "c", "d"] {
 ///         batcher.push(word).await.unwrap();
 ///     }
