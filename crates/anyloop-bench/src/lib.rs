@@ -82,7 +82,7 @@ use std::time::{Duration, Instant};
 use anyloop::Backend;
 
 pub use error::Error;
-pub use overhead::{Overhead, OverheadReport, OverheadRow};
+pub use overhead::{Overhead, OverheadCell, OverheadReport, OverheadRow};
 pub use report::{
     CaseResult, Cell, Machine, Reference, Report, RunSettings, SCHEMA, WorkloadResult,
 };
@@ -294,6 +294,8 @@ struct Plan {
     servers: bool,
     reference: Vec<Reference>,
     cases: Vec<Case>,
+    /// Measured runs per cell.
+    repeat: usize,
 }
 
 fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result<Report, Error> {
@@ -313,8 +315,10 @@ fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result
     let ctx = Ctx {
         servers: servers.clone(),
     };
-    let per_case = runtimes.len() * (common.warmup + common.repeat);
-    let total: usize = plans.iter().map(|p| p.cases.len() * per_case).sum();
+    let total: usize = plans
+        .iter()
+        .map(|p| p.cases.len() * runtimes.len() * (common.warmup + p.repeat))
+        .sum();
     let bar = engine::progress(total, common.progress);
     let mut results = Vec::with_capacity(plans.len());
     for plan in plans {
@@ -408,6 +412,7 @@ fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result
             about: plan.about,
             how_to_read: plan.how_to_read,
             sizes: plan.sizes,
+            repeat: plan.repeat,
             x_name: plan.x_name,
             reference: plan.reference,
             cases,
@@ -467,7 +472,10 @@ pub struct Suite {
 
 impl Suite {
     /// Every workload on every compiled-in backend, in `mode`, with one
-    /// worker thread per core, one warm-up run and [`Mode::repeat`] runs.
+    /// worker thread per core, one warm-up run and [`Mode::repeat`] runs
+    /// (3 for the crawler, the sweep and the pipeline in the default mode:
+    /// their runs are long, and their times are set by the servers'
+    /// delays, so they vary little).
     pub fn new(mode: Mode) -> Suite {
         Suite {
             mode,
@@ -503,7 +511,7 @@ impl Suite {
         self
     }
 
-    /// Measured runs per cell (at least 1).
+    /// Measured runs per cell of every workload (at least 1).
     pub fn repeat(mut self, repeat: usize) -> Suite {
         self.common.repeat = repeat;
         self.repeat_set = true;
@@ -553,6 +561,11 @@ impl Suite {
                         Vec::new()
                     },
                     cases: workloads::cases(info, self.mode),
+                    repeat: if self.repeat_set {
+                        self.common.repeat
+                    } else {
+                        self.mode.repeat_of(info.servers)
+                    },
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -669,6 +682,7 @@ impl Compare {
             servers: false,
             reference: Vec::new(),
             cases: vec![case],
+            repeat: self.common.repeat,
         };
         execute(&self.name, "custom", &self.common, vec![plan])
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyloop::Backend;
-use anyloop_bench::{Mode, Suite};
+use anyloop_bench::{Mode, Overhead, Suite};
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -46,7 +46,8 @@ struct Args {
     /// List the workloads and their sizes, and exit.
     #[arg(long)]
     list: bool,
-    /// Measure anyloop against each runtime's own calls instead.
+    /// Measure anyloop against each runtime's own calls instead: spawn+join, yield,
+    /// sleep(0), timeout, TCP and UDP ping-pong, native vs the static and ambient faces.
     #[arg(long)]
     overhead: bool,
 }
@@ -90,6 +91,26 @@ fn run(args: Args) -> Result<(), anyloop_bench::Error> {
     } else {
         Mode::Default
     };
+    if args.overhead {
+        let mut overhead = Overhead::new(mode).warmup(args.warmup);
+        if let Some(repeat) = args.repeat {
+            overhead = overhead.repeat(repeat);
+        }
+        let report = overhead.run()?;
+        if std::io::stdout().is_terminal() {
+            println!("{}", report.table());
+        } else {
+            println!("{}", report.markdown());
+        }
+        if let Some(json) = &args.json {
+            write(json, &report.json())?;
+        }
+        write(&args.out.join("overhead.json"), &report.json())?;
+        let md = args.out.join("overhead.md");
+        write(&md, &report.markdown())?;
+        eprintln!("overhead table: {}", md.display());
+        return Ok(());
+    }
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

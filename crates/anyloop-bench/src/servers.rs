@@ -40,10 +40,7 @@ struct State {
 
 impl Servers {
     pub(crate) fn start() -> io::Result<Servers> {
-        let http = std::net::TcpListener::bind("127.0.0.1:0")?;
-        let db = std::net::TcpListener::bind("127.0.0.1:0")?;
-        http.set_nonblocking(true)?;
-        db.set_nonblocking(true)?;
+        let (http, db) = (listener()?, listener()?);
         let (http_addr, db_addr) = (http.local_addr()?, db.local_addr()?);
         let backend = Backend::available()[0];
         let rt = Runtime::builder()
@@ -109,6 +106,19 @@ impl Servers {
             .remove(&run)
             .unwrap_or_default()
     }
+}
+
+/// A loopback listener on a free port whose backlog holds the sweep's 800
+/// simultaneous connects (the default of 128 would drop SYNs, which the
+/// client's kernel retries only after a second).
+fn listener() -> io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+    socket.listen(2048)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
 }
 
 impl Drop for Servers {

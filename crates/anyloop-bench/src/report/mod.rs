@@ -25,7 +25,7 @@ pub const SCHEMA: &str = "anyloop-bench/1";
 /// { "schema": "anyloop-bench/1", "title", "date", "command", "wall_time_s",
 ///   "machine": { "cores", "cpu", "os", "rustc", "anyloop", "runtimes": { "tokio": "1.x", ... } },
 ///   "settings": { "mode", "threads", "repeat", "warmup", "backends": [..], "servers_backend" },
-///   "workloads": [ { "name", "title", "about", "how_to_read", "sizes", "x_name",
+///   "workloads": [ { "name", "title", "about", "how_to_read", "sizes", "repeat", "x_name",
 ///       "reference": [ { "label", "seconds", "note" } ],
 ///       "cases": [ { "label", "x", "extrapolated", "best",
 ///           "cells": [ { "backend", "passed", "check", "samples_s": [..],
@@ -122,6 +122,8 @@ pub struct WorkloadResult {
     pub how_to_read: String,
     /// Its sizes in this run, in words.
     pub sizes: String,
+    /// Measured runs per cell.
+    pub repeat: usize,
     /// The x axis of a sweep (its cases' `x`), if it is one.
     pub x_name: Option<String>,
     /// Published reference figures, not measured here.

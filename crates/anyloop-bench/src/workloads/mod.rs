@@ -65,6 +65,15 @@ impl Mode {
         }
     }
 
+    /// The repeat count of a workload when none is given: the slow ones,
+    /// that use the loopback servers, run 3 times in the default mode.
+    pub(crate) fn repeat_of(self, uses_servers: bool) -> usize {
+        match self {
+            Mode::Default if uses_servers => 3,
+            _ => self.repeat(),
+        }
+    }
+
     /// How long one run of a case may take before it is an error.
     pub(crate) fn limit(self) -> Duration {
         match self {
