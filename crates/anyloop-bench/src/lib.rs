@@ -476,6 +476,15 @@ impl Suite {
     /// (3 for the crawler, the sweep and the pipeline in the default mode:
     /// their runs are long, and their times are set by the servers'
     /// delays, so they vary little).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop_bench::{Mode, Suite};
+    ///
+    /// let suite = Suite::new(Mode::Default);
+    /// # let _ = suite;
+    /// ```
     pub fn new(mode: Mode) -> Suite {
         Suite {
             mode,
@@ -493,12 +502,32 @@ impl Suite {
     }
 
     /// Only these backends, in this order (see [`parse_backends`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop_bench::{Mode, Suite, parse_backends};
+    ///
+    /// let suite = Suite::new(Mode::Quick).backends(parse_backends("tokio,smol")?);
+    /// # let _ = suite;
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn backends(mut self, backends: Vec<Backend>) -> Suite {
         self.common.backends = backends;
         self
     }
 
     /// Only these workloads (see [`parse_workloads`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop_bench::{Mode, Suite, parse_workloads};
+    ///
+    /// let suite = Suite::new(Mode::Quick).workloads(parse_workloads("crawler,tcp-echo")?);
+    /// # let _ = suite;
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn workloads(mut self, workloads: Vec<&'static str>) -> Suite {
         self.workloads = workloads;
         self
@@ -506,12 +535,26 @@ impl Suite {
 
     /// Worker threads of every runtime; 1 is a current-thread runtime where
     /// the backend has one (tokio, smol).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let suite = anyloop_bench::Suite::new(anyloop_bench::Mode::Quick).threads(1);
+    /// # let _ = suite;
+    /// ```
     pub fn threads(mut self, threads: usize) -> Suite {
         self.common.threads = threads;
         self
     }
 
     /// Measured runs per cell of every workload (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let suite = anyloop_bench::Suite::new(anyloop_bench::Mode::Quick).repeat(10);
+    /// # let _ = suite;
+    /// ```
     pub fn repeat(mut self, repeat: usize) -> Suite {
         self.common.repeat = repeat;
         self.repeat_set = true;
@@ -519,12 +562,26 @@ impl Suite {
     }
 
     /// Unrecorded runs per cell before the measured ones (default 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let suite = anyloop_bench::Suite::new(anyloop_bench::Mode::Quick).warmup(2);
+    /// # let _ = suite;
+    /// ```
     pub fn warmup(mut self, warmup: usize) -> Suite {
         self.common.warmup = warmup;
         self
     }
 
     /// Shows a progress bar on stderr (only when it is a terminal).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let suite = anyloop_bench::Suite::new(anyloop_bench::Mode::Quick).progress(true);
+    /// # let _ = suite;
+    /// ```
     pub fn progress(mut self, on: bool) -> Suite {
         self.common.progress = on;
         self
@@ -538,6 +595,16 @@ impl Suite {
     /// [`Error::EmptyList`], [`Error::UnknownWorkload`]), a runtime or the
     /// servers that cannot start, or a run that failed its check, panicked
     /// or did not finish in time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use anyloop_bench::{Mode, Suite};
+    ///
+    /// let report = Suite::new(Mode::Quick).workloads(vec!["timeout"]).repeat(1).run()?;
+    /// assert_eq!(report.workloads[0].name, "timeout");
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn run(&self) -> Result<Report, Error> {
         let plans = self
             .workloads
@@ -600,6 +667,13 @@ pub struct Compare {
 impl Compare {
     /// A comparison named `name`, on every compiled-in backend, one worker
     /// thread per core, one warm-up run and 10 measured runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let compare = anyloop_bench::Compare::new("my code");
+    /// # let _ = compare;
+    /// ```
     pub fn new(name: impl Into<String>) -> Compare {
         Compare {
             name: name.into(),
@@ -615,24 +689,52 @@ impl Compare {
     }
 
     /// Only these backends, in this order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let compare = anyloop_bench::Compare::new("my code").backends(vec![anyloop::Backend::Smol]);
+    /// # let _ = compare;
+    /// ```
     pub fn backends(mut self, backends: Vec<Backend>) -> Compare {
         self.common.backends = backends;
         self
     }
 
     /// Worker threads of every runtime (1: current-thread where possible).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let compare = anyloop_bench::Compare::new("my code").threads(1);
+    /// # let _ = compare;
+    /// ```
     pub fn threads(mut self, threads: usize) -> Compare {
         self.common.threads = threads;
         self
     }
 
     /// Measured runs per backend (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let compare = anyloop_bench::Compare::new("my code").repeat(20);
+    /// # let _ = compare;
+    /// ```
     pub fn repeat(mut self, repeat: usize) -> Compare {
         self.common.repeat = repeat;
         self
     }
 
     /// Unrecorded runs per backend before the measured ones.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let compare = anyloop_bench::Compare::new("my code").warmup(3);
+    /// # let _ = compare;
+    /// ```
     pub fn warmup(mut self, warmup: usize) -> Compare {
         self.common.warmup = warmup;
         self
@@ -640,12 +742,33 @@ impl Compare {
 
     /// How long one run may take before it is [`Error::TimedOut`]
     /// (default 10 minutes).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let err = anyloop_bench::Compare::new("too slow")
+    ///     .repeat(1)
+    ///     .warmup(0)
+    ///     .time_limit(Duration::from_millis(10))
+    ///     .run(|| anyloop::time::sleep(Duration::from_secs(60)))
+    ///     .unwrap_err();
+    /// assert!(matches!(err, anyloop_bench::Error::TimedOut { .. }));
+    /// ```
     pub fn time_limit(mut self, limit: Duration) -> Compare {
         self.common.limit = limit;
         self
     }
 
     /// Shows a progress bar on stderr (only when it is a terminal).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let compare = anyloop_bench::Compare::new("my code").progress(true);
+    /// # let _ = compare;
+    /// ```
     pub fn progress(mut self, on: bool) -> Compare {
         self.common.progress = on;
         self
@@ -658,6 +781,15 @@ impl Compare {
     ///
     /// A bad setting, a runtime that cannot start, or a run that panicked
     /// ([`Error::Panicked`]) or did not finish in time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("yield").repeat(2).run(|| anyloop::task::yield_now())?;
+    /// let cells = &report.workloads[0].cases[0].cells;
+    /// assert!(cells.iter().all(|c| c.samples_s.len() == 2));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn run<F, Fut>(&self, f: F) -> Result<Report, Error>
     where
         F: Fn() -> Fut + Send + Sync + 'static,

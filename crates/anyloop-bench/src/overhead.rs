@@ -496,6 +496,13 @@ pub struct Overhead {
 impl Overhead {
     /// The comparison in `mode` (quick: 1/20 of the iterations), 10
     /// measured rounds (3 in quick mode) after one warm-up round.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let overhead = anyloop_bench::Overhead::new(anyloop_bench::Mode::Default);
+    /// # let _ = overhead;
+    /// ```
     pub fn new(mode: Mode) -> Overhead {
         Overhead {
             mode,
@@ -505,12 +512,26 @@ impl Overhead {
     }
 
     /// Measured rounds (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let overhead = anyloop_bench::Overhead::new(anyloop_bench::Mode::Default).repeat(20);
+    /// # let _ = overhead;
+    /// ```
     pub fn repeat(mut self, repeat: usize) -> Overhead {
         self.repeat = repeat;
         self
     }
 
     /// Unrecorded rounds before them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let overhead = anyloop_bench::Overhead::new(anyloop_bench::Mode::Default).warmup(2);
+    /// # let _ = overhead;
+    /// ```
     pub fn warmup(mut self, warmup: usize) -> Overhead {
         self.warmup = warmup;
         self
@@ -523,6 +544,13 @@ impl Overhead {
     ///
     /// [`Error::BadRepeat`] for a repeat of 0; [`Error::Panicked`] or
     /// [`Error::TimedOut`] if an operation failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(0).run().unwrap_err();
+    /// assert!(matches!(err, anyloop_bench::Error::BadRepeat(_)));
+    /// ```
     pub fn run(&self) -> Result<OverheadReport, Error> {
         if self.repeat == 0 {
             return Err(Error::BadRepeat("0".to_owned()));
@@ -673,6 +701,15 @@ pub struct OverheadReport {
 }
 
 /// One operation's ratios.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(1).run()?;
+/// assert_eq!(report.rows[4].operation, "TCP ping-pong");
+/// assert!(report.rows[4].socket);
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct OverheadRow {
@@ -687,6 +724,16 @@ pub struct OverheadRow {
 }
 
 /// anyloop / native for one backend and face.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(1).run()?;
+/// let cell = &report.rows[0].cells[0];
+/// assert_eq!((cell.backend.as_str(), cell.face.as_str()), ("tokio", "static"));
+/// assert!(cell.ratio > 0.0);
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct OverheadCell {
@@ -754,6 +801,14 @@ impl OverheadReport {
 
     /// The table for a terminal: rows = operations, columns = backend ×
     /// face, cells = anyloop / native.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(1).run()?;
+    /// assert!(report.table().contains("smol ambient"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn table(&self) -> String {
         let mut table = Table::new();
         table.load_preset(UTF8_FULL_CONDENSED);
@@ -786,6 +841,14 @@ impl OverheadReport {
     }
 
     /// The same table in Markdown.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(1).run()?;
+    /// assert!(report.markdown().contains("| operation |"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn markdown(&self) -> String {
         let columns = self.columns();
         let mut out = String::from("| operation |");
@@ -807,6 +870,14 @@ impl OverheadReport {
     }
 
     /// The report as pretty-printed JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(1).run()?;
+    /// assert!(report.json().contains("anyloop-bench-overhead/1"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }

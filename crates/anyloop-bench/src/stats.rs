@@ -38,6 +38,13 @@ pub struct Summary {
 
 impl Summary {
     /// Summarises `samples`; `None` when there are none (or one is NaN).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = anyloop_bench::Summary::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!((s.q1, s.median, s.q3), (1.75, 2.5, 3.25));
+    /// ```
     pub fn of(samples: &[f64]) -> Option<Summary> {
         if samples.is_empty() || samples.iter().any(|x| x.is_nan()) {
             return None;
@@ -55,12 +62,25 @@ impl Summary {
     }
 
     /// The interquartile range, `q3 − q1`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(anyloop_bench::Summary::of(&[1.0, 2.0, 3.0, 4.0]).unwrap().iqr(), 1.5);
+    /// ```
     pub fn iqr(&self) -> f64 {
         self.q3 - self.q1
     }
 
     /// The interquartile range relative to the median (0 when the median
     /// is 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = anyloop_bench::Summary::of(&[1.0, 2.0, 3.0]).unwrap();
+    /// assert_eq!(s.relative_iqr(), 0.5);
+    /// ```
     pub fn relative_iqr(&self) -> f64 {
         if self.median == 0.0 {
             0.0
@@ -71,6 +91,13 @@ impl Summary {
 
     /// Whether the spread is wide: the interquartile range is more than
     /// [`NOISY`] of the median.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(anyloop_bench::Summary::of(&[1.0, 2.0, 3.0]).unwrap().is_noisy());
+    /// assert!(!anyloop_bench::Summary::of(&[1.0, 1.01, 1.02]).unwrap().is_noisy());
+    /// ```
     pub fn is_noisy(&self) -> bool {
         self.relative_iqr() > NOISY
     }
@@ -78,6 +105,12 @@ impl Summary {
 
 /// A cell whose interquartile range exceeds this fraction of its median is
 /// reported as noisy.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(anyloop_bench::NOISY, 0.10);
+/// ```
 pub const NOISY: f64 = 0.10;
 
 /// The quantile `p` (0 ≤ p ≤ 1) of sorted, non-empty samples, by linear

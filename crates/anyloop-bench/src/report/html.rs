@@ -80,9 +80,9 @@ pub(super) fn page(report: &Report, charts: &[(String, String)]) -> String {
             out.push_str("<p><b>Published reference figures (not measured here):</b></p><table><tr><th>what</th><th>time</th><th>source</th></tr>");
             for r in &w.reference {
                 out.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td class=\"note\">{}</td></tr>",
+                    "<tr><td>{}</td><td>{:.2} s</td><td class=\"note\">{}</td></tr>",
                     esc(&r.label),
-                    fmt_secs(r.seconds),
+                    r.seconds,
                     esc(&r.note)
                 ));
             }

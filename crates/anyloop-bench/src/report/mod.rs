@@ -14,6 +14,12 @@ use crate::Error;
 use crate::stats::{Summary, ratio};
 
 /// The version of the JSON shape, in its `schema` field.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(anyloop_bench::SCHEMA, "anyloop-bench/1");
+/// ```
 pub const SCHEMA: &str = "anyloop-bench/1";
 
 /// The results of a run: what ran where, and every cell's samples.
@@ -73,6 +79,15 @@ pub struct Report {
 }
 
 /// The machine a run was made on.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+/// assert!(report.machine.cores >= 1);
+/// assert!(report.machine.runtimes.contains_key("tokio"));
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Machine {
@@ -91,6 +106,15 @@ pub struct Machine {
 }
 
 /// How a run was made.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+/// assert_eq!(report.settings.mode, "custom");
+/// assert_eq!(report.settings.repeat, 2);
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct RunSettings {
@@ -109,6 +133,15 @@ pub struct RunSettings {
 }
 
 /// The results of one workload.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+/// assert_eq!(report.workloads[0].name, "spawn");
+/// assert_eq!(report.workloads[0].repeat, 2);
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct WorkloadResult {
@@ -133,6 +166,18 @@ pub struct WorkloadResult {
 }
 
 /// A published figure shown beside ours, labelled as such.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop_bench::{Mode, Suite};
+///
+/// // The crawler shows the book's published figures beside ours.
+/// let report = Suite::new(Mode::Quick).workloads(vec!["crawler"]).repeat(1).run()?;
+/// let reference = &report.workloads[0].reference;
+/// assert!(reference.iter().any(|r| r.label == "aiohttp (book)" && r.seconds == 1.10));
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Reference {
@@ -145,6 +190,15 @@ pub struct Reference {
 }
 
 /// One row: a case of a workload on every backend.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+/// let case = &report.workloads[0].cases[0];
+/// assert!(case.cells.iter().any(|c| c.backend == case.best && c.ratio == 1.0));
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct CaseResult {
@@ -161,6 +215,16 @@ pub struct CaseResult {
 }
 
 /// One backend's results for a case.
+///
+/// # Examples
+///
+/// ```
+/// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+/// let cell = &report.workloads[0].cases[0].cells[0];
+/// assert!(cell.passed);
+/// assert_eq!(cell.samples_s.len(), cell.time_s.n);
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Cell {
@@ -303,16 +367,41 @@ impl Report {
     /// The table for a terminal: a row per case, a column per backend, the
     /// best of each row marked and the others as a ratio to it; then one
     /// sentence per row naming the winner, and the further figures.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+    /// assert!(report.table().contains("★ best"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn table(&self) -> String {
         table::terminal(self)
     }
 
     /// The same tables in Markdown, with the machine and the command.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+    /// assert!(report.markdown().contains("| workload | case |"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn markdown(&self) -> String {
         table::markdown(self)
     }
 
     /// The report as pretty-printed JSON (see [`Report`] for the shape).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+    /// let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
+    /// assert_eq!(json["workloads"][0]["name"], "spawn");
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
@@ -322,6 +411,16 @@ impl Report {
     /// # Errors
     ///
     /// [`Error::Chart`] if plotters fails to draw one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+    /// let charts = report.charts()?;
+    /// assert_eq!(charts[0].0, "spawn.svg");
+    /// assert!(charts[0].1.starts_with("<svg"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn charts(&self) -> Result<Vec<(String, String)>, Error> {
         chart::all(self)
     }
@@ -332,6 +431,15 @@ impl Report {
     /// # Errors
     ///
     /// [`Error::Chart`] if a chart cannot be drawn.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+    /// let html = report.html()?;
+    /// assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn html(&self) -> Result<String, Error> {
         Ok(html::page(self, &self.charts()?))
     }
@@ -343,6 +451,16 @@ impl Report {
     ///
     /// [`Error::Write`] if a file cannot be written, [`Error::Chart`] if a
     /// chart cannot be drawn.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let report = anyloop_bench::Compare::new("spawn").repeat(2).run(|| anyloop::spawn(async { 1 }))?;
+    /// let dir = std::env::temp_dir().join("anyloop-bench-write-doc");
+    /// let html = report.write(&dir)?;
+    /// assert!(html.exists() && dir.join("results.json").exists() && dir.join("spawn.svg").exists());
+    /// # Ok::<(), anyloop_bench::Error>(())
+    /// ```
     pub fn write(&self, dir: &Path) -> Result<PathBuf, Error> {
         let write = |name: &str, text: &str| {
             let path = dir.join(name);

@@ -164,10 +164,8 @@ pub(super) fn terminal(report: &Report) -> String {
     for w in &report.workloads {
         for r in &w.reference {
             out.push_str(&format!(
-                "reference, not measured here: {} {} ({})\n",
-                r.label,
-                fmt_secs(r.seconds),
-                r.note
+                "reference, not measured here: {} {:.2} s ({})\n",
+                r.label, r.seconds, r.note
             ));
         }
     }
@@ -213,12 +211,7 @@ pub(super) fn markdown(report: &Report) -> String {
         if !w.reference.is_empty() {
             out.push_str("\nPublished reference figures (not measured here):\n\n");
             for r in &w.reference {
-                out.push_str(&format!(
-                    "- {}: {} — {}\n",
-                    r.label,
-                    fmt_secs(r.seconds),
-                    r.note
-                ));
+                out.push_str(&format!("- {}: {:.2} s — {}\n", r.label, r.seconds, r.note));
             }
         }
     }
