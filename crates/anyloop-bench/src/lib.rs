@@ -847,17 +847,7 @@ where
 {
     let report = Compare::new(name).progress(true).run(f)?;
     println!("{}", report.table());
-    let slug: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let dir = PathBuf::from("target/anyloop-bench").join(slug);
+    let dir = PathBuf::from("target/anyloop-bench").join(report::slug(name));
     let html = report.write(&dir)?;
     eprintln!("report: {}", html.display());
     Ok(report)

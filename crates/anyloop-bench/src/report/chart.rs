@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{CaseResult, Report, WorkloadResult};
+use super::{CaseResult, Report, WorkloadResult, slug};
 use crate::Error;
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
@@ -65,7 +65,7 @@ fn render(
 /// Bars per case, backends side by side: the median, and an error bar from
 /// the fastest to the slowest run.
 fn bars(report: &Report, w: &WorkloadResult) -> Result<String, Error> {
-    let name = format!("{}.svg", w.name);
+    let name = format!("{}.svg", slug(&w.name));
     render(&name, |root| {
         root.fill(&WHITE)?;
         let backends = &report.settings.backends;
@@ -225,8 +225,8 @@ fn lines(
 pub(super) fn all(report: &Report) -> Result<Vec<(String, String)>, Error> {
     let mut charts = Vec::new();
     for w in &report.workloads {
-        charts.push((format!("{}.svg", w.name), bars(report, w)?));
-        let name = format!("{}-time.svg", w.name);
+        charts.push((format!("{}.svg", slug(&w.name)), bars(report, w)?));
+        let name = format!("{}-time.svg", slug(&w.name));
         if let Some(svg) = lines(
             report,
             w,
@@ -237,7 +237,7 @@ pub(super) fn all(report: &Report) -> Result<Vec<(String, String)>, Error> {
         )? {
             charts.push((name, svg));
         }
-        let name = format!("{}-efficiency.svg", w.name);
+        let name = format!("{}-efficiency.svg", slug(&w.name));
         let efficiency = |c: &super::Cell| c.metrics.get("efficiency").map(|s| s.median);
         if w.cases
             .iter()

@@ -2,7 +2,7 @@
 //! fetched from the network.
 
 use super::table::{conditions, verdict};
-use super::{Report, fmt_num, fmt_secs};
+use super::{Report, fmt_num, fmt_secs, slug};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -52,7 +52,7 @@ pub(super) fn page(report: &Report, charts: &[(String, String)]) -> String {
     for w in &report.workloads {
         out.push_str(&format!(
             "<h2 id=\"{}\">{} <span class=\"spread\">({})</span></h2>\n",
-            esc(&w.name),
+            slug(&w.name),
             esc(&w.title),
             esc(&w.name)
         ));
@@ -63,7 +63,8 @@ pub(super) fn page(report: &Report, charts: &[(String, String)]) -> String {
         ));
         out.push_str(&format!("<p class=\"note\">Sizes: {}</p>\n", esc(&w.sizes)));
         for (name, svg) in charts {
-            if name == &format!("{}.svg", w.name) || name.starts_with(&format!("{}-", w.name)) {
+            let base = slug(&w.name);
+            if name == &format!("{base}.svg") || name.starts_with(&format!("{base}-")) {
                 out.push_str(&format!(
                     "<figure data-chart=\"{}\">\n{svg}\n</figure>\n",
                     esc(name)
@@ -149,7 +150,7 @@ fn summary_table(report: &Report) -> String {
         for case in &w.cases {
             out.push_str(&format!(
                 "<tr><td><a href=\"#{}\">{}</a></td><td>{}{}</td>",
-                esc(&w.name),
+                slug(&w.name),
                 esc(&w.name),
                 esc(&case.label),
                 if case.extrapolated { " *" } else { "" }

@@ -557,6 +557,19 @@ fn utc(secs: u64) -> String {
     format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
 }
 
+/// A name as a file name: lower-case ASCII letters and digits, the rest `-`.
+pub(crate) fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// A duration in seconds, with a unit that keeps three significant digits.
 pub(crate) fn fmt_secs(s: f64) -> String {
     if !s.is_finite() {
