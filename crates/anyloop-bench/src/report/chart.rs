@@ -62,6 +62,18 @@ fn render(
     Ok(svg)
 }
 
+/// The conditions of the run, in a line at the bottom of every chart.
+fn footer(report: &Report, root: &DrawingArea<SVGBackend<'_>, Shift>) -> Drawn {
+    let m = &report.machine;
+    let text = format!(
+        "{} · {} cores, {} · {} threads · {} · mode {}",
+        report.date, m.cores, m.cpu, report.settings.threads, m.rustc, report.settings.mode
+    );
+    let style = TextStyle::from(("sans-serif", 11).into_font()).color(&RGBColor(110, 110, 110));
+    root.draw(&Text::new(text, (12, HEIGHT as i32 - 16), style))?;
+    Ok(())
+}
+
 /// Bars per case, backends side by side: the median, and an error bar from
 /// the fastest to the slowest run.
 fn bars(report: &Report, w: &WorkloadResult) -> Result<String, Error> {
@@ -81,6 +93,7 @@ fn bars(report: &Report, w: &WorkloadResult) -> Result<String, Error> {
         let mut chart = ChartBuilder::on(root)
             .caption(&w.title, ("sans-serif", 18))
             .margin(12)
+            .margin_bottom(28)
             .x_label_area_size(34)
             .y_label_area_size(64)
             .build_cartesian_2d(0f64..n as f64, 0f64..top)?;
@@ -138,7 +151,7 @@ fn bars(report: &Report, w: &WorkloadResult) -> Result<String, Error> {
             let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
             root.draw(&Text::new(short(case), (px, py + 8), style.clone()))?;
         }
-        Ok(())
+        footer(report, root)
     })
 }
 
@@ -178,6 +191,7 @@ fn lines(
         let mut chart = ChartBuilder::on(root)
             .caption(format!("{} — {}", w.title, y_desc), ("sans-serif", 18))
             .margin(12)
+            .margin_bottom(28)
             .x_label_area_size(40)
             .y_label_area_size(64)
             .build_cartesian_2d(
@@ -215,7 +229,7 @@ fn lines(
             .border_style(BLACK.mix(0.4))
             .label_font(("sans-serif", 13))
             .draw()?;
-        Ok(())
+        footer(report, root)
     })?;
     Ok(Some(svg))
 }
