@@ -789,7 +789,7 @@ impl OverheadReport {
 
     fn legend(&self) -> String {
         format!(
-            "anyloop / native, median of {} interleaved rounds (after {} warm-up), ± spread; ✓ within the target (static ≤ 1.02×, ambient ≤ 1.05×, sockets ≤ 1.03×). Runtimes as in benches/: current-thread tokio and smol, async-std with 1 worker. {}, {} cores, {}; {}.",
+            "anyloop / native, median of {} interleaved rounds (after {} warm-up), ± spread; ✓ within the target (static ≤ 1.02×, ambient ≤ 1.05×, sockets ≤ 1.03×). Runtimes as in benches/: current-thread tokio and smol, async-std with 1 worker. yield_now and sleep(0) compare different semantics, not only costs: anyloop's sleep(0) is exactly one yield on every backend (tokio's waits for its 1 ms timer tick, async-io's does not yield at all), and anyloop's yield_now is one runtime-independent future (tokio's defers its wake-up behind the I/O driver). {}, {} cores, {}; {}.",
             self.repeat,
             self.warmup,
             self.date,
