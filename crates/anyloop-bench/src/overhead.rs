@@ -182,10 +182,12 @@ mod native_smol {
     use smol::io::{AsyncReadExt, AsyncWriteExt};
     use smol::net::{TcpListener, TcpStream, UdpSocket};
 
+    #[allow(clippy::redundant_async_block)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        // Awaited through an async block, as every face's handle is here.
+        // Awaited through an async block, as every face's handle is here
+        // (the block is the point: the faces must pay for the same layers).
         let task = super::RUNTIMES.smol.executor().spawn(f);
         async move { task.await }
     }
@@ -234,10 +236,12 @@ mod native_async_std {
     use async_std::io::{ReadExt, WriteExt};
     use async_std::net::{TcpListener, TcpStream, UdpSocket};
 
+    #[allow(clippy::redundant_async_block)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        // Awaited through an async block, as every face's handle is here.
+        // Awaited through an async block, as every face's handle is here
+        // (the block is the point: the faces must pay for the same layers).
         let task = async_std::task::spawn(f);
         async move { task.await }
     }
