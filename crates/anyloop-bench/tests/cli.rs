@@ -115,3 +115,48 @@ fn an_unwritable_output_directory_is_an_error_not_a_panic() {
     assert!(stderr.starts_with("error: cannot write"), "{stderr}");
     std::fs::remove_file(file).unwrap();
 }
+
+#[test]
+fn overhead_writes_its_table_and_json() {
+    let dir = std::env::temp_dir().join(format!("anyloop-bench-overhead-{}", std::process::id()));
+    let out = bench(&[
+        "--overhead",
+        "--quick",
+        "--repeat",
+        "1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for column in ["tokio static", "smol ambient", "async-std static"] {
+        assert!(stdout.contains(column), "{column} missing: {stdout}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("overhead.json")).unwrap()).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    for row in rows {
+        for cell in row["cells"].as_array().unwrap() {
+            let at = format!(
+                "{} on {} ({})",
+                row["operation"], cell["backend"], cell["face"]
+            );
+            assert!(
+                cell["ratio"]
+                    .as_f64()
+                    .is_some_and(|r| r.is_finite() && r >= 0.0),
+                "{at}"
+            );
+            assert!(
+                cell["native_ns"]["median"]
+                    .as_f64()
+                    .is_some_and(|t| t > 0.0),
+                "{at}"
+            );
+        }
+    }
+    assert!(dir.join("overhead.md").exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}
