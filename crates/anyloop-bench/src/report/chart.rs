@@ -188,47 +188,67 @@ fn lines(
     let x_name = w.x_name.clone().unwrap_or_default();
     let svg = render(&name, |root| {
         root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(root)
-            .caption(format!("{} — {}", w.title, y_desc), ("sans-serif", 18))
-            .margin(12)
-            .margin_bottom(28)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(
-                (xmin * 0.8..xmax * 1.25).log_scale(),
-                0f64..ymax * factor * 1.15,
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc(x_name.as_str())
-            .y_desc(desc.as_str())
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .label_style(("sans-serif", 12))
-            .draw()?;
-        for (j, backend) in report.settings.backends.iter().enumerate() {
-            let c = colour(j);
-            let series: Vec<(f64, f64)> = points
-                .iter()
-                .filter_map(|case| {
-                    let cell = case.cells.iter().find(|cell| &cell.backend == backend)?;
-                    Some((case.x?, value(cell)? * factor))
-                })
-                .collect();
-            chart
-                .draw_series(LineSeries::new(series.clone(), c.stroke_width(2)))?
-                .label(backend.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2))
-                });
-            chart.draw_series(series.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+        macro_rules! draw_lines {
+            ($chart:ident) => {
+                $chart
+                    .configure_mesh()
+                    .x_desc(x_name.as_str())
+                    .y_desc(desc.as_str())
+                    .x_label_formatter(&|x| format!("{x:.0}"))
+                    .y_labels(8)
+                    .y_label_formatter(&|y| super::fmt_num(*y))
+                    .y_max_light_lines(1)
+                    .label_style(("sans-serif", 12))
+                    .draw()?;
+                for (j, backend) in report.settings.backends.iter().enumerate() {
+                    let c = colour(j);
+                    let series: Vec<(f64, f64)> = points
+                        .iter()
+                        .filter_map(|case| {
+                            let cell = case.cells.iter().find(|cell| &cell.backend == backend)?;
+                            Some((case.x?, value(cell)? * factor))
+                        })
+                        .collect();
+                    $chart
+                        .draw_series(LineSeries::new(series.clone(), c.stroke_width(2)))?
+                        .label(backend.as_str())
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2))
+                        });
+                    $chart.draw_series(series.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+                }
+                $chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperRight)
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(BLACK.mix(0.4))
+                    .label_font(("sans-serif", 13))
+                    .draw()?;
+            };
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", 13))
-            .draw()?;
+        let builder = || {
+            let mut b = ChartBuilder::on(root);
+            b.caption(format!("{} — {}", w.title, y_desc), ("sans-serif", 18))
+                .margin(12)
+                .margin_bottom(28)
+                .x_label_area_size(40)
+                .y_label_area_size(64);
+            b
+        };
+        let x_range = (xmin * 0.8..xmax * 1.25).log_scale();
+        // Times span decades (a limit of 1 against 800): a log axis; ratios
+        // such as the efficiency: a linear one from 0.
+        if seconds {
+            let ymin = ys.iter().copied().fold(f64::INFINITY, f64::min).max(1e-12);
+            let mut chart = builder().build_cartesian_2d(
+                x_range,
+                (ymin * factor * 0.7..ymax * factor * 1.4).log_scale(),
+            )?;
+            draw_lines!(chart);
+        } else {
+            let mut chart = builder().build_cartesian_2d(x_range, 0f64..ymax * factor * 1.15)?;
+            draw_lines!(chart);
+        }
         footer(report, root)
     })?;
     Ok(Some(svg))
