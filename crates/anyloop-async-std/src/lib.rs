@@ -252,6 +252,25 @@ impl Drop for Runtime {
 
 /// Spawns onto a [`Runtime`] from any thread, or onto async-std's pool
 /// outside any runtime; see [`Runtime::handle`].
+///
+/// # Examples
+///
+/// ```
+/// use anyloop_async_std::Runtime;
+///
+/// let rt = Runtime::new(None);
+/// let handle = rt.handle();
+/// let task = std::thread::spawn(move || handle.spawn(async { 6 * 7 }))
+///     .join()
+///     .unwrap();
+/// assert_eq!(async_std::task::block_on(task).unwrap(), 42);
+///
+/// drop(rt);
+/// assert!(handle.is_shut_down());
+/// // A task spawned through the handle of a dropped runtime never runs.
+/// let late = handle.spawn(async { 1 });
+/// assert!(async_std::task::block_on(late).unwrap_err().is_cancelled());
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RuntimeHandle(Option<ScopeRef>);
 

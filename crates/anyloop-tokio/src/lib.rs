@@ -119,6 +119,24 @@ pub fn blocking_context() -> BlockingContext {
 /// # Panics
 ///
 /// On a current-thread runtime's thread (check [`blocking_context`]).
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::rt::BlockOn;
+///
+/// let rt = anyloop_tokio::Runtime::multi_thread(Some(1))?;
+/// let sum = rt.block_on(async {
+///     anyloop::spawn(async {
+///         // The only worker blocks; its other tasks move to another thread.
+///         anyloop_tokio::block_in_place(|| (1..=4).sum::<u32>())
+///     })
+///     .await
+///     .unwrap()
+/// });
+/// assert_eq!(sum, 10);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
     tokio::task::block_in_place(f)
 }
