@@ -79,6 +79,25 @@ fn write(path: &PathBuf, text: &str) -> Result<(), anyloop_bench::Error> {
     })
 }
 
+/// Prints a report on stdout (its table on a terminal, Markdown otherwise,
+/// so that `> results.md` works) and writes its JSON where `--json` says.
+fn print(
+    json_path: Option<&PathBuf>,
+    table: String,
+    markdown: String,
+    json: &str,
+) -> Result<(), anyloop_bench::Error> {
+    if std::io::stdout().is_terminal() {
+        println!("{table}");
+    } else {
+        println!("{markdown}");
+    }
+    match json_path {
+        Some(path) => write(path, json),
+        None => Ok(()),
+    }
+}
+
 fn run(args: Args) -> Result<(), anyloop_bench::Error> {
     if args.list {
         print!("{}", anyloop_bench::list());
@@ -97,15 +116,9 @@ fn run(args: Args) -> Result<(), anyloop_bench::Error> {
             overhead = overhead.repeat(repeat);
         }
         let report = overhead.run()?;
-        if std::io::stdout().is_terminal() {
-            println!("{}", report.table());
-        } else {
-            println!("{}", report.markdown());
-        }
-        if let Some(json) = &args.json {
-            write(json, &report.json())?;
-        }
-        write(&args.out.join("overhead.json"), &report.json())?;
+        let json = report.json();
+        print(args.json.as_ref(), report.table(), report.markdown(), &json)?;
+        write(&args.out.join("overhead.json"), &json)?;
         let md = args.out.join("overhead.md");
         write(&md, &report.markdown())?;
         eprintln!("overhead table: {}", md.display());
@@ -124,14 +137,12 @@ fn run(args: Args) -> Result<(), anyloop_bench::Error> {
         suite = suite.repeat(repeat);
     }
     let report = suite.run()?;
-    if std::io::stdout().is_terminal() {
-        println!("{}", report.table());
-    } else {
-        println!("{}", report.markdown());
-    }
-    if let Some(json) = &args.json {
-        write(json, &report.json())?;
-    }
+    print(
+        args.json.as_ref(),
+        report.table(),
+        report.markdown(),
+        &report.json(),
+    )?;
     let html = report.write(&args.out)?;
     eprintln!("report: {}", html.display());
     Ok(())
