@@ -150,6 +150,8 @@ mod combinators;
 pub mod fs;
 mod group;
 mod handle;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod net;
 pub mod pipeline;
