@@ -176,16 +176,21 @@ impl<S: Spawn> Executor<S> {
     /// # Examples
     ///
     /// ```
-    /// use anyloop::rt::Smol;
+    /// use anyloop::rt::Spawn;
     /// use hyper::rt::Executor as _;
     ///
-    /// anyloop::Runtime::builder().backend(anyloop::Backend::Smol).build()?.block_on(async {
+    /// async fn ran_on<S: Spawn>(spawner: S) -> Option<anyloop::Backend> {
     ///     let (tx, rx) = anyloop::sync::oneshot::channel();
-    ///     anyloop::hyper::Executor::on(Smol).execute(async move {
+    ///     anyloop::hyper::Executor::on(spawner).execute(async move {
     ///         tx.send(anyloop::Backend::current()).unwrap()
     ///     });
-    ///     assert_eq!(rx.await.unwrap(), Some(anyloop::Backend::Smol));
-    /// });
+    ///     rx.await.unwrap()
+    /// }
+    ///
+    /// # #[cfg(feature = "smol")] {
+    /// let rt = anyloop::Runtime::builder().backend(anyloop::Backend::Smol).build()?;
+    /// assert_eq!(rt.block_on(ran_on(anyloop::rt::Smol)), Some(anyloop::Backend::Smol));
+    /// # }
     /// # Ok::<(), anyloop::BuildError>(())
     /// ```
     pub fn on(spawner: S) -> Executor<S> {
@@ -262,14 +267,19 @@ impl<T: CoreTimer + Clone + Send + Sync + 'static> Timer<T> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use anyloop::rt::Smol;
+    /// use anyloop::rt::Timer;
     /// use hyper::rt::Timer as _;
     ///
-    /// anyloop::Runtime::builder().backend(anyloop::Backend::Smol).build()?.block_on(async {
-    ///     let sleep = anyloop::hyper::Timer::on(Smol).sleep(Duration::from_millis(1));
-    ///     assert!(sleep.is::<anyloop::time::Sleep<Smol>>());
+    /// async fn nap<T: Timer + Clone + Send + Sync + 'static>(timer: T) {
+    ///     let sleep = anyloop::hyper::Timer::on(timer).sleep(Duration::from_millis(1));
+    ///     assert!(sleep.is::<anyloop::time::Sleep<T>>());
     ///     sleep.await;
-    /// });
+    /// }
+    ///
+    /// # #[cfg(feature = "smol")] {
+    /// let rt = anyloop::Runtime::builder().backend(anyloop::Backend::Smol).build()?;
+    /// rt.block_on(nap(anyloop::rt::Smol));
+    /// # }
     /// # Ok::<(), anyloop::BuildError>(())
     /// ```
     pub fn on(timer: T) -> Timer<T> {
