@@ -32,8 +32,10 @@ trap cleanup EXIT
 fds() { ls "/proc/$1/fd" | wc -l; }
 
 summary=()
-for backend in tokio smol async-std; do
-    for run in $(seq "$runs"); do
+# Rounds of every backend in turn (A B C A B C ...), so that a change in the
+# machine's load falls on all of them.
+for run in $(seq "$runs"); do
+    for backend in tokio smol async-std; do
         # A new file per run: the last run's address must not be read.
         out="$work/$backend-$run.out"
         "$bin" serve --backend "$backend" --addr 127.0.0.1:0 > "$out" &
@@ -82,9 +84,19 @@ for backend in tokio smol async-std; do
             "$backend" "$run" "$rate" "$requests" "$before" "$after")
         echo "$line"
         summary+=("$line")
+        echo "$rate" >> "$work/$backend.rates"
     done
 done
 
 echo
 echo "wrk -t2 -c64 -d$duration GET /api/hello, no socket error, only 2xx, fds back:"
 printf '  %s\n' "${summary[@]}"
+echo "requests/s per backend, median [min … max] of $runs run(s):"
+for backend in tokio smol async-std; do
+    sort -n "$work/$backend.rates" | awk -v b="$backend" '
+        { r[NR] = $1 }
+        END {
+            m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+            printf "  %-9s %8.0f  [%.0f … %.0f]\n", b, m, r[1], r[NR]
+        }'
+done
