@@ -99,6 +99,8 @@ use crate::rt::Current;
 /// `Executor::new()` spawns on the runtime that runs the code calling
 /// `execute`, whichever backend it is; [`Executor::on`] on a chosen backend
 /// (the static face: `Executor::on(anyloop::rt::Smol)`).
+/// Outside any runtime, `Executor::new()` does what [`spawn`](crate::spawn)
+/// does there (see [`Backend::current`](crate::Backend::current)).
 ///
 /// # Examples
 ///

@@ -15,6 +15,26 @@ use anyloop::net::{TcpListener, TcpStream};
 use common::{backend, within};
 use hyper::rt::{Executor as _, Read, ReadBuf, Sleep, Timer as _, Write};
 
+/// What hyper's builders require of the executor, the timer and the I/O.
+#[test]
+fn auto_traits() {
+    fn runtime_piece<T: Send + Sync + Clone + Copy + Unpin + std::fmt::Debug + 'static>() {}
+    fn io<T: Read + Write + Send + Sync + Unpin + 'static>() {}
+    fn read<T: Read + Send + Unpin + 'static>() {}
+    fn write<T: Write + Send + Unpin + 'static>() {}
+    runtime_piece::<Executor>();
+    runtime_piece::<Timer>();
+    io::<TcpStream>();
+    read::<anyloop::net::OwnedReadHalf>();
+    write::<anyloop::net::OwnedWriteHalf>();
+    #[cfg(unix)]
+    {
+        io::<anyloop::net::UnixStream>();
+        read::<anyloop::net::UnixOwnedReadHalf>();
+        write::<anyloop::net::UnixOwnedWriteHalf>();
+    }
+}
+
 #[anyloop::test]
 async fn the_executor_spawns_on_the_callers_backend() {
     let (tx, rx) = anyloop::sync::oneshot::channel();
