@@ -203,6 +203,13 @@ impl<T: Timer> Future for Sleep<T> {
     }
 }
 
+// With the `hyper` feature, a `Sleep` is a hyper sleep, so that a hyper
+// `Timer` over anyloop hands hyper its own `Sleep`s and can downcast them
+// back in `Timer::reset`, moving the native timer instead of replacing it.
+// The impl lives here, beside the type, because of the orphan rule.
+#[cfg(feature = "hyper")]
+impl<T: Timer + Send + Sync + 'static> hyper::rt::Sleep for Sleep<T> {}
+
 impl<T: Timer> fmt::Debug for Sleep<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sleep")

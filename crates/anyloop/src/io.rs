@@ -151,4 +151,64 @@ macro_rules! io_types {
     )*};
 }
 
-pub(crate) use {io_types, tokio_io};
+/// Implements hyper's `Read`/`Write` (feature `hyper`) for types that
+/// implement futures-io's, by forwarding to them.
+macro_rules! hyper_io {
+    (read: $($name:ident),*) => {$(
+        #[cfg(feature = "hyper")]
+        impl ::hyper::rt::Read for $name {
+            #[inline]
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: ::hyper::rt::ReadBufCursor<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                crate::hyper::poll_read(self, cx, buf)
+            }
+        }
+    )*};
+    (write: $($name:ident),*) => {$(
+        #[cfg(feature = "hyper")]
+        impl ::hyper::rt::Write for $name {
+            #[inline]
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write(self, cx, buf)
+            }
+
+            #[inline]
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            #[inline]
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                futures_io::AsyncWrite::poll_flush(self, cx)
+            }
+
+            #[inline]
+            fn poll_shutdown(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                futures_io::AsyncWrite::poll_close(self, cx)
+            }
+        }
+    )*};
+}
+
+pub(crate) use {hyper_io, io_types, tokio_io};

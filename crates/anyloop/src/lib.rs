@@ -70,6 +70,7 @@
 //! | several tasks on one `accept` | ✅ | ✅ | ✅ |
 //! | socket used from another backend's task | `io::Error` (its reactor may not run) | works (async-io runs anywhere) | works |
 //! | `tokio-io` feature | native traits | adapter | adapter |
+//! | `hyper` feature (`anyloop::hyper`) | `tokio::spawn`, tokio's timer | smol's executor, async-io's timer | `task::spawn`, async-io's timer |
 //! | files | `tokio::fs` (tokio's blocking pool) | async-fs (`blocking`'s pool) | async-fs, as smol |
 //! | processes | `tokio::process` | async-process | async-process, as smol |
 //! | `ctrl_c` | `tokio::signal` | async-signal | async-signal, as smol |
@@ -150,6 +151,8 @@ mod combinators;
 pub mod fs;
 mod group;
 mod handle;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod net;
 pub mod pipeline;

@@ -12,7 +12,7 @@
 //! - Byte streams implement `futures-io`'s `AsyncRead`/`AsyncWrite` (see
 //!   [`crate::io`] for the extension traits), the traits that runtime-
 //!   independent crates accept; with the `tokio-io` feature they implement
-//!   tokio's too.
+//!   tokio's too, and with the `hyper` feature hyper's (`anyloop::hyper`).
 //! - **Cancel safety**: `accept`, `read`, `recv`, `recv_from` and `peek`
 //!   are cancel safe: dropping the future before it completes loses no
 //!   connection and no byte. Writes and `send` are not: a dropped write may
@@ -161,8 +161,8 @@ macro_rules! make {
     };
 }
 
-/// Implements the futures-io traits (and tokio's, with `tokio-io`) for
-/// socket types by dispatch.
+/// Implements the futures-io traits (and tokio's, with `tokio-io`; hyper's,
+/// with `hyper`) for socket types by dispatch.
 macro_rules! byte_stream {
     (read: $($name:ident($inner:ident)),*) => {$(
         impl futures_io::AsyncRead for $name {
@@ -186,6 +186,7 @@ macro_rules! byte_stream {
         }
 
         crate::io::tokio_io!(read: $name);
+        crate::io::hyper_io!(read: $name);
     )*};
     (write: $($name:ident($inner:ident)),*) => {$(
         impl futures_io::AsyncWrite for $name {
@@ -225,6 +226,7 @@ macro_rules! byte_stream {
         }
 
         crate::io::tokio_io!(write: $name);
+        crate::io::hyper_io!(write: $name);
     )*};
 }
 
