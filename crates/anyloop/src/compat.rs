@@ -32,6 +32,11 @@
 //! # Ok::<(), anyloop::BuildError>(())
 //! ```
 //!
+//! The tokio calls must be made *inside* the wrapped future:
+//! `compat::tokio(async { tokio::time::sleep(d).await })`, not
+//! `compat::tokio(tokio::time::sleep(d))`, whose argument calls tokio before
+//! `compat` applies (on smol and async-std, that is the panic above).
+//!
 //! Whole programs are wrapped the same way: `compat::tokio(async { ...
 //! reqwest, tonic, ... })` around the part that uses them, or around the
 //! whole body of `main`.
@@ -272,10 +277,20 @@ impl<F> fmt::Debug for Compat<F> {
 ///
 /// use anyloop::compat::CompatExt;
 ///
-/// anyloop::run(async {
-///     tokio::time::sleep(Duration::from_millis(1)).compat().await;
+/// let backend: anyloop::Backend = "smol".parse().unwrap_or_default();
+/// let rt = anyloop::Runtime::builder().backend(backend).build()?;
+/// rt.block_on(async {
+///     // The tokio call is made inside the wrapped future.
+///     async { tokio::time::sleep(Duration::from_millis(1)).await }
+///         .compat()
+///         .await;
 /// });
+/// # Ok::<(), anyloop::BuildError>(())
 /// ```
+///
+/// `tokio::time::sleep(d).compat()` is not the same: it calls
+/// `tokio::time::sleep` *before* `compat` applies, so on smol and async-std
+/// it panics as it would without `compat`.
 pub trait CompatExt: Future + Sized {
     /// Wraps this future so that it runs inside a tokio context on every
     /// backend; the same as [`tokio`]`(self)`.
