@@ -6,8 +6,13 @@
 //! (polled in a task of that backend, inside the context of the background
 //! tokio runtime, whose thread drives tokio's timer and reactor).
 //!
-//! - `compat_yield`: `tokio::task::yield_now()`, one wrapper per iteration:
-//!   the price of entering tokio's context (two polls), no I/O.
+//! - `compat_ready`: one poll of a ready future, with (`compat`) and without
+//!   (`bare`) the wrapper: the price of entering tokio's context once.
+//! - `compat_yield`: `tokio::task::yield_now()`, one wrapper per iteration
+//!   (two polls), no I/O; `<backend>/bare` is the same call without the
+//!   wrapper (outside a tokio runtime tokio's `yield_now` needs no context).
+//!   Native tokio's is slower by design: its current-thread scheduler defers
+//!   a yielded task's wake-up to its next driver turn.
 //! - `compat_sleep_zero`: `tokio::time::sleep(ZERO)`, one wrapper per
 //!   iteration: a timer entry that tokio's timer fires on its next tick; on
 //!   smol and async-std that is the background thread's, which wakes the
@@ -20,6 +25,7 @@
 //!   `<backend>/anyloop-net` rows run the same client on `anyloop::net`
 //!   instead, for reference: what the backend does without tokio's sockets.
 
+use std::future::ready;
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -57,6 +63,37 @@ fn compat_yield(c: &mut Criterion, rts: &'static Runtimes) {
         "async-std/compat",
         &rts.async_std,
         compat::tokio(async { tokio::task::yield_now().await }).await
+    );
+    // Outside a tokio runtime, tokio's `yield_now` wakes its task at once
+    // and needs no context: the same call without the wrapper.
+    bench_in!(g, "smol/bare", &rts.smol, tokio::task::yield_now().await);
+    bench_in!(
+        g,
+        "async-std/bare",
+        &rts.async_std,
+        tokio::task::yield_now().await
+    );
+    g.finish();
+}
+
+/// The wrapper alone: one poll of a ready future, with and without it.
+fn compat_ready(c: &mut Criterion, rts: &'static Runtimes) {
+    let mut g = c.benchmark_group("compat_ready");
+    bench_in!(g, "tokio/bare", &rts.tokio, ready(1u8).await);
+    bench_in!(
+        g,
+        "tokio/compat",
+        &rts.tokio,
+        compat::tokio(ready(1u8)).await
+    );
+    bench_in!(g, "smol/bare", &rts.smol, ready(1u8).await);
+    bench_in!(g, "smol/compat", &rts.smol, compat::tokio(ready(1u8)).await);
+    bench_in!(g, "async-std/bare", &rts.async_std, ready(1u8).await);
+    bench_in!(
+        g,
+        "async-std/compat",
+        &rts.async_std,
+        compat::tokio(ready(1u8)).await
     );
     g.finish();
 }
@@ -191,6 +228,7 @@ fn compat_tcp_ping_pong(c: &mut Criterion, rts: &'static Runtimes) {
 fn main() {
     let rts = &*RUNTIMES;
     let mut c = criterion();
+    compat_ready(&mut c, rts);
     compat_yield(&mut c, rts);
     compat_sleep_zero(&mut c, rts);
     compat_tcp_ping_pong(&mut c, rts);
