@@ -122,7 +122,7 @@ pin_project_lite::pin_project! {
     /// ```
     #[must_use = "futures do nothing unless polled"]
     pub struct Compat<F> {
-        // `None` only once `into_inner` took it.
+        // `None` once it completed, or `into_inner` took it.
         #[pin]
         future: Option<F>,
     }
@@ -194,6 +194,10 @@ impl<F> Compat<F> {
 
     /// The wrapped future.
     ///
+    /// # Panics
+    ///
+    /// If the future has completed: it is dropped as soon as it does.
+    ///
     /// # Examples
     ///
     /// ```
@@ -209,6 +213,10 @@ impl<F> Compat<F> {
     }
 
     /// The wrapped future, mutably.
+    ///
+    /// # Panics
+    ///
+    /// If the future has completed: it is dropped as soon as it does.
     ///
     /// # Examples
     ///
@@ -226,6 +234,10 @@ impl<F> Compat<F> {
     /// Unwraps the future, which then runs outside tokio's context again
     /// on smol and async-std.
     ///
+    /// # Panics
+    ///
+    /// If the future has completed: it is dropped as soon as it does.
+    ///
     /// # Examples
     ///
     /// ```
@@ -239,23 +251,31 @@ impl<F> Compat<F> {
     }
 }
 
-const TAKEN: &str = "the future is only taken by `into_inner`, which consumes the wrapper";
+const TAKEN: &str = "`Compat` used after its future completed (and was dropped)";
 
 impl<F: Future> Future for Compat<F> {
     type Output = F::Output;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let future = self.project().future.as_pin_mut().expect(TAKEN);
+        let mut future = self.project().future;
+        // A completed future is dropped at once, in the same context, so
+        // that dropping the wrapper later has nothing left to do.
+        let mut poll_and_drop = move |cx: &mut Context<'_>| {
+            let poll = future.as_mut().as_pin_mut().expect(TAKEN).poll(cx);
+            if poll.is_ready() {
+                future.set(None);
+            }
+            poll
+        };
         if on_tokio_backend() {
-            return future.poll(cx);
+            return poll_and_drop(cx);
         }
         // async-compat decides the context (the current tokio runtime, else
         // its background one) and enters it around this one poll.
-        let mut entered = async_compat::Compat::new(future);
+        let mut entered = async_compat::Compat::new(std::future::poll_fn(poll_and_drop));
         let poll = Pin::new(&mut entered).poll(cx);
-        // Unwrapped, so that dropping the borrow does not enter the context
-        // a second time.
+        // Unwrapped, so that dropping it does not enter the context again.
         let _ = entered.into_inner();
         poll
     }
