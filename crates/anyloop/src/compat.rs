@@ -9,7 +9,7 @@
 //! there is no reactor running, must be called from the context of a Tokio 1.x runtime
 //! ```
 //!
-//! The fix is to wrap the future that makes the call in [`tokio`] (or
+//! The fix is to wrap the future that makes the call in [`tokio`](tokio()) (or
 //! [`.compat()`](CompatExt::compat)):
 //!
 //! ```
@@ -77,25 +77,35 @@
 //!
 //! # Cost
 //!
-//! On tokio, none: the future is polled as it is. On smol and async-std each
-//! poll enters the tokio context (a few thread-local writes and reference
-//! counts), and every I/O event or timer of the wrapped future is seen by the
-//! background runtime's thread, which then wakes the anyloop task on its own
-//! thread: a **cross-thread wake-up per I/O event** (a thread unpark, where
-//! native tokio wakes a task on its own thread). `benches/benches/compat.rs`
-//! measures it; on a 2-core machine (medians of criterion runs):
+//! On tokio, a few nanoseconds a poll: the future is polled as it is, after
+//! one thread-local read. On smol and async-std each poll enters the tokio
+//! context (async-compat looks for a current runtime, then clones and
+//! installs the background one's handle), and every I/O event or timer of
+//! the wrapped future is seen by the background runtime's thread, which then
+//! wakes the anyloop task on its own thread: a **cross-thread wake-up per
+//! I/O event** (measured: two context switches per request and answer of
+//! the ping-pong below, where native tokio and anyloop's own sockets need
+//! none).
 //!
-//! | operation, through `compat::tokio` | tokio (no-op) | smol | async-std |
+//! `benches/benches/compat.rs` measures it, against the same code on native
+//! tokio, on the criterion benches' runtimes (current-thread tokio and
+//! smol, async-std with one worker). Medians and [min … max] of five runs on
+//! a shared, loaded 2-core machine:
+//!
+//! | through `compat::tokio` | tokio (no-op) | smol | async-std |
 //! |---|---|---|---|
-//! | `tokio::task::yield_now()` (no I/O) | COMPAT_YIELD_TOKIO | COMPAT_YIELD_SMOL | COMPAT_YIELD_ASYNC_STD |
-//! | `tokio::time::sleep(1 µs)` (a timer) | COMPAT_SLEEP_TOKIO | COMPAT_SLEEP_SMOL | COMPAT_SLEEP_ASYNC_STD |
-//! | tokio TCP ping-pong, 64 B (two I/O events) | COMPAT_TCP_TOKIO | COMPAT_TCP_SMOL | COMPAT_TCP_ASYNC_STD |
+//! | the wrapper alone: one poll of a ready future | +5 ns [4 … 7] | +58 ns [46 … 69] | +48 ns [33 … 64] |
+//! | `tokio::task::yield_now()`: two polls, no I/O | 1.02× native [0.79 … 1.32] | +126 ns [107 … 163] over the same call bare | +101 ns [52 … 124] |
+//! | `tokio::time::sleep(ZERO)`: one tick of tokio's timer, ≈ 1.1 ms | 1.00× [0.98 … 1.05] | 1.02× [0.96 … 1.11] | 1.06× [0.98 … 1.14] |
+//! | tokio TCP ping-pong, 64 B (one read event each) | ≈ 1× (0.85 … 1.15 between series) | 1.4 … 2.0× native tokio | 1.9 … 2.0× |
 //!
-//! (each relative to the same code on native tokio). Code that does much I/O
-//! on tokio sockets is faster on the tokio backend; the compat layer is for
-//! using a tokio-only crate from code that otherwise runs on smol or
-//! async-std, not for making tokio sockets fast there. anyloop's own
-//! [`net`](crate::net) sockets need none of this on any backend.
+//! The ping-pong's spread is wide on a loaded machine (single runs from
+//! 0.7× to 5×); its medians are 1.5 … 1.6× native tokio for the same client
+//! written on anyloop's own sockets ([`net`](crate::net)) on smol and
+//! async-std. So the compat layer is for using a tokio-only crate from code
+//! that otherwise runs on smol or async-std; I/O-heavy code is best written
+//! on [`net`](crate::net), which needs none of this on any backend, or run
+//! on the tokio backend.
 //!
 //! [async-compat]: https://docs.rs/async-compat
 
@@ -106,7 +116,7 @@ use std::task::{Context, Poll, Waker};
 
 pin_project_lite::pin_project! {
     /// A future polled inside a tokio context on every backend: what
-    /// [`tokio`] and [`CompatExt::compat`] return.
+    /// [`tokio`](tokio()) and [`CompatExt::compat`] return.
     ///
     /// See the [module docs](self) for what it does on each backend.
     ///
@@ -172,7 +182,7 @@ pub fn tokio<F: Future>(future: F) -> Compat<F> {
 }
 
 impl<F> Compat<F> {
-    /// Wraps `future`; the same as [`tokio`]`(future)`.
+    /// Wraps `future`; the same as [`tokio`](tokio())`(future)`.
     ///
     /// # Examples
     ///
@@ -288,7 +298,7 @@ impl<F> fmt::Debug for Compat<F> {
 }
 
 /// [`compat`](CompatExt::compat) on every future: the method form of
-/// [`tokio`].
+/// [`tokio`](tokio()).
 ///
 /// # Examples
 ///
@@ -313,7 +323,7 @@ impl<F> fmt::Debug for Compat<F> {
 /// it panics as it would without `compat`.
 pub trait CompatExt: Future + Sized {
     /// Wraps this future so that it runs inside a tokio context on every
-    /// backend; the same as [`tokio`]`(self)`.
+    /// backend; the same as [`tokio`](tokio())`(self)`.
     ///
     /// # Examples
     ///

@@ -118,6 +118,10 @@ async fn spawn_inside_compat_runs_on_the_right_runtime() {
             backend()
         );
     }
+    // tokio's blocking pool: the test runtime's on tokio, the background
+    // runtime's elsewhere.
+    let blocking = compat::tokio(async { tokio::task::spawn_blocking(|| 3).await }).await;
+    assert_eq!(blocking.ok(), Some(3), "spawn_blocking on {}", backend());
     // The wrapped future itself stays on the task that awaits it.
     let polled_on = compat::tokio(async { thread::current().id() }).await;
     assert_eq!(polled_on, here, "the future left its task on {}", backend());
