@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use anyloop::Backend;
 use anyloop::compat::{self, Compat, CompatExt};
 use common::{backend, within};
 use http_body_util::{BodyExt as _, Empty};
@@ -28,7 +27,7 @@ const NO_REACTOR: &str =
 fn on_tokio() -> bool {
     #[cfg(feature = "tokio")]
     {
-        backend() == Backend::Tokio
+        backend() == anyloop::Backend::Tokio
     }
     #[cfg(not(feature = "tokio"))]
     {
