@@ -150,7 +150,7 @@ pin_project_lite::pin_project! {
                 Poll::Ready(())
             }));
             let _ = Pin::new(&mut dropping).poll(&mut Context::from_waker(Waker::noop()));
-            let _ = dropping.into_inner();
+            drop(dropping.into_inner());
         }
     }
 }
@@ -286,7 +286,7 @@ impl<F: Future> Future for Compat<F> {
         let mut entered = async_compat::Compat::new(std::future::poll_fn(poll_and_drop));
         let poll = Pin::new(&mut entered).poll(cx);
         // Unwrapped, so that dropping it does not enter the context again.
-        let _ = entered.into_inner();
+        drop(entered.into_inner());
         poll
     }
 }
