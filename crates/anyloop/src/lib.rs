@@ -148,6 +148,8 @@ compile_error!(
 
 mod backend;
 mod combinators;
+#[cfg(feature = "compat")]
+pub mod compat;
 pub mod fs;
 mod group;
 mod handle;
