@@ -52,6 +52,7 @@ mod reactor;
 pub use reactor::start_reactor;
 
 pub mod fs;
+pub mod local;
 pub mod net;
 pub mod process;
 pub mod signal;

@@ -19,6 +19,12 @@ pub use anyloop_core::task::{
     AbortOnDrop, JoinError, PanicPayload, TaskHandle, YieldNow, yield_now,
 };
 
+mod builder;
+mod local;
+
+pub use builder::Builder;
+pub use local::{LocalJoinHandle, SpawnLocalError, spawn_local, try_spawn_local};
+
 pub use crate::group::{GroupError, GroupTask, Ready, TaskGroup, scope};
 use crate::rt::{Current, Spawn};
 
