@@ -189,51 +189,63 @@ impl<F: fmt::Debug> fmt::Debug for LocalScope<F> {
     }
 }
 
-// The future is pinned by the caller of `poll` through `Pin<&mut F>` below
-// only when `F: Unpin`; `BlockOn` implementations pass `Pin<&mut _>`.
+/// Puts the scope's executor in the slot, making the thread a local context;
+/// dropping it (also on unwind) restores the previous context and gives the
+/// executor, possibly made meanwhile, back to the scope.
+struct Enter<'a> {
+    slot: &'static LocalKey<LocalSlot>,
+    executor: &'a mut Option<Executor>,
+    previous: Option<Option<Executor>>,
+}
+
+impl<'a> Enter<'a> {
+    fn new(slot: &'static LocalKey<LocalSlot>, executor: &'a mut Option<Executor>) -> Enter<'a> {
+        let previous = slot.with(|s| s.state.replace(Some(executor.take())));
+        Enter {
+            slot,
+            executor,
+            previous,
+        }
+    }
+}
+
+impl Drop for Enter<'_> {
+    fn drop(&mut self) {
+        let ours = self
+            .slot
+            .with(|slot| slot.state.replace(self.previous.take()));
+        *self.executor = ours.flatten();
+    }
+}
+
+// `BlockOn` implementations pin the future on their stack and pass the
+// `Pin<&mut _>`, which is `Unpin`.
 impl<F: Future + Unpin> Future for LocalScope<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        let slot = this.slot;
-        // Restores the thread's previous context, and gives the executor back
-        // to the scope, also on unwind.
-        struct Enter<'a> {
-            slot: &'static LocalKey<LocalSlot>,
-            executor: &'a mut Option<Executor>,
-            previous: Option<Option<Executor>>,
-        }
-        impl Drop for Enter<'_> {
-            fn drop(&mut self) {
-                let ours = self
-                    .slot
-                    .with(|slot| slot.state.replace(self.previous.take()));
-                *self.executor = ours.flatten();
-            }
-        }
-        let previous = slot.with(|s| s.state.replace(Some(this.executor.take())));
-        let enter = Enter {
-            slot,
-            executor: &mut this.executor,
-            previous,
+        let polled = {
+            let _enter = Enter::new(this.slot, &mut this.executor);
+            Pin::new(&mut this.future).poll(cx)
         };
-        if let Poll::Ready(output) = Pin::new(&mut this.future).poll(cx) {
-            return Poll::Ready(output);
+        if polled.is_ready() {
+            return polled;
         }
         if this.driver.is_none() {
-            let executor = slot.with(|s| s.state.borrow().clone().flatten());
-            if let Some(executor) = executor {
-                this.driver = Some(Box::pin(async move {
-                    executor.run(std::future::pending::<()>()).await;
-                }));
-            }
+            let Some(executor) = this.executor.clone() else {
+                return Poll::Pending; // no local task yet: the common case
+            };
+            this.driver = Some(Box::pin(async move {
+                executor.run(std::future::pending::<()>()).await;
+            }));
         }
         if let Some(driver) = &mut this.driver {
-            // Never ready: it runs the local tasks, and is woken by them.
+            // Never ready: it runs the local tasks, which spawn in the same
+            // context, and is woken by them.
+            let _enter = Enter::new(this.slot, &mut this.executor);
             let _ = driver.as_mut().poll(cx);
         }
-        drop(enter);
         Poll::Pending
     }
 }

@@ -109,11 +109,19 @@ impl<F> fmt::Debug for LocalScope<F> {
     }
 }
 
-/// Restores the thread's previous local context and gives the set back to
-/// its scope, also on unwind.
+/// Puts the scope's set in `LOCAL`, making the thread a local context;
+/// dropping it (also on unwind) restores the previous context and gives the
+/// set, possibly made meanwhile, back to the scope.
 struct Enter<'a> {
     set: &'a mut Option<Rc<LocalSet>>,
     previous: Option<Option<Rc<LocalSet>>>,
+}
+
+impl<'a> Enter<'a> {
+    fn new(set: &'a mut Option<Rc<LocalSet>>) -> Enter<'a> {
+        let previous = LOCAL.replace(Some(set.take()));
+        Enter { set, previous }
+    }
 }
 
 impl Drop for Enter<'_> {
@@ -123,31 +131,34 @@ impl Drop for Enter<'_> {
     }
 }
 
+// `BlockOn::block_on` pins the future on its stack and passes the
+// `Pin<&mut _>`, which is `Unpin`.
 impl<F: Future + Unpin> Future for LocalScope<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        let previous = LOCAL.replace(Some(this.set.take()));
-        let enter = Enter {
-            set: &mut this.set,
-            previous,
+        let polled = {
+            let _enter = Enter::new(&mut this.set);
+            Pin::new(&mut this.future).poll(cx)
         };
-        if let Poll::Ready(output) = Pin::new(&mut this.future).poll(cx) {
-            return Poll::Ready(output);
+        if polled.is_ready() {
+            return polled;
         }
         if this.driver.is_none() {
-            if let Some(set) = LOCAL.with_borrow(|state| state.clone().flatten()) {
-                this.driver = Some(Box::pin(async move {
-                    set.run_until(std::future::pending::<()>()).await;
-                }));
-            }
+            let Some(set) = this.set.clone() else {
+                return Poll::Pending; // no local task yet: the common case
+            };
+            this.driver = Some(Box::pin(async move {
+                set.run_until(std::future::pending::<()>()).await;
+            }));
         }
         if let Some(driver) = &mut this.driver {
-            // Never ready: it runs the local tasks, and is woken by them.
+            // Never ready: it runs the local tasks, which spawn in the same
+            // context, and is woken by them.
+            let _enter = Enter::new(&mut this.set);
             let _ = driver.as_mut().poll(cx);
         }
-        drop(enter);
         Poll::Pending
     }
 }
