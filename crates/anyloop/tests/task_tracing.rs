@@ -279,6 +279,20 @@ async fn builder_names_blocking_and_local_tasks() {
 }
 
 #[anyloop::test]
+async fn handle_spawn_from_a_plain_thread_runs_in_the_callers_span() {
+    let id = test_id();
+    let handle = anyloop::Handle::current();
+    let task = std::thread::spawn(move || {
+        info_span!("caller")
+            .in_scope(|| handle.spawn(async move { info!(test = id, "via a handle") }))
+    })
+    .join()
+    .unwrap();
+    task.await.unwrap();
+    assert_spans(id, &[caller()], "Handle::spawn");
+}
+
+#[anyloop::test]
 async fn outside_any_span_a_task_has_none() {
     let id = test_id();
     anyloop::spawn(async move { info!(test = id, "no span") })
