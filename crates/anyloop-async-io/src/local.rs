@@ -27,11 +27,12 @@
 //! // Outside a local context:
 //! assert!(try_spawn_local(&LOCAL, async {}).is_none());
 //!
-//! let answer = futures_lite::future::block_on(LocalScope::new(&LOCAL, async {
+//! let future = std::pin::pin!(async {
 //!     let rc = std::rc::Rc::new(21); // not `Send`
 //!     let task = try_spawn_local(&LOCAL, async move { *rc * 2 }).unwrap();
 //!     task.await.unwrap()
-//! }));
+//! });
+//! let answer = futures_lite::future::block_on(LocalScope::new(&LOCAL, future));
 //! assert_eq!(answer, 42);
 //! ```
 //!
@@ -169,7 +170,8 @@ pub struct LocalScope<F> {
 }
 
 impl<F> LocalScope<F> {
-    /// Wraps the future of a `block_on`.
+    /// Wraps the future of a `block_on`; pin it first (`std::pin::pin!`)
+    /// unless it is `Unpin`.
     pub fn new(slot: &'static LocalKey<LocalSlot>, future: F) -> LocalScope<F> {
         LocalScope {
             slot,

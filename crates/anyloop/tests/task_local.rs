@@ -226,6 +226,8 @@ async fn pending_local_tasks_end_with_their_block_on() {
             .backend(backend)
             .build()
             .unwrap();
+        // The handle outlives the task's `block_on`, on purpose.
+        #[allow(clippy::async_yields_async)]
         let handle = rt.block_on(async move {
             spawn_local(async move {
                 let _guard = guard;
