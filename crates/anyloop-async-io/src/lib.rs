@@ -135,5 +135,6 @@ macro_rules! impl_net {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use anyloop_core::local_keys;
     pub use anyloop_core::net::Net;
 }

@@ -36,7 +36,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use anyloop_async_io::local::{LocalScope, LocalSlot};
 use anyloop_core::backend::{
     CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_propagated,
     cancel_watched, poll_propagated,
@@ -274,15 +273,13 @@ impl BlockOn for Runtime {
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _scope = ScopeRef::enter(Some(self.scope));
         let future = std::pin::pin!(future);
-        let future = LocalScope::new(&LOCAL, future);
+        let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
         async_std::task::block_on(future)
     }
 }
 
-thread_local! {
-    // The local context of the `Runtime::block_on` running on this thread.
-    static LOCAL: LocalSlot = const { LocalSlot::new() };
-}
+// The local context of the `Runtime::block_on` running on this thread.
+anyloop_async_io::local_keys!(LocalKeys);
 
 /// The handle of a local task; see
 /// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
@@ -300,7 +297,7 @@ pub use anyloop_async_io::local::LocalJoinHandle;
 /// assert!(anyloop_async_std::Runtime::new(None).block_on(async { anyloop_async_std::in_local_context() }));
 /// ```
 pub fn in_local_context() -> bool {
-    anyloop_async_io::local::in_local_context(&LOCAL)
+    anyloop_async_io::local::in_local_context::<LocalKeys>()
 }
 
 /// Spawns a `!Send` future on the thread of the [`Runtime::block_on`] that
@@ -334,7 +331,7 @@ where
     F: Future + 'static,
     F::Output: Send + 'static,
 {
-    anyloop_async_io::local::try_spawn_local(&LOCAL, future)
+    anyloop_async_io::local::try_spawn_local::<LocalKeys, _>(future)
 }
 
 impl Drop for Runtime {

@@ -341,7 +341,7 @@ impl BlockOn for Runtime {
         let was = IN_RUNTIME.replace(true);
         let _restore = Restore(was);
         let future = std::pin::pin!(future);
-        self.tokio().block_on(local::LocalScope::new(future))
+        self.tokio().block_on(local::scope(future))
     }
 }
 
