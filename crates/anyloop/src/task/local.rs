@@ -37,6 +37,21 @@ use crate::Backend;
 ///
 /// # Examples
 ///
+/// In `#[anyloop::main]` (and `#[anyloop::test]`), whatever the flavour:
+///
+/// ```
+/// use std::rc::Rc;
+///
+/// #[anyloop::main(worker_threads = 2)]
+/// async fn main() {
+///     let shared = Rc::new(21);
+///     let doubled = anyloop::task::spawn_local(async move { *shared * 2 });
+///     assert_eq!(doubled.await.unwrap(), 42);
+/// }
+/// ```
+///
+/// Sharing state between local tasks without locks:
+///
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
