@@ -19,7 +19,8 @@ use crate::Backend;
 /// backend and every flavour: the tasks run on the thread of that
 /// `block_on`, while it runs, and a task still pending when it returns is
 /// dropped. A task of the runtime, even one that runs on that thread, is
-/// not a local context, nor is a blocking closure or a plain thread: there,
+/// not a local context, nor is a blocking closure, a plain thread or
+/// [`Handle::block_on`](crate::Handle::block_on): there,
 /// use [`try_spawn_local`], or send the work to a local task (a channel).
 ///
 /// The handle has the semantics of [`JoinHandle`](super::JoinHandle):
