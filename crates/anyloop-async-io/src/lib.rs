@@ -52,6 +52,7 @@ mod reactor;
 pub use reactor::start_reactor;
 
 pub mod fs;
+pub mod local;
 pub mod net;
 pub mod process;
 pub mod signal;
@@ -134,5 +135,6 @@ macro_rules! impl_net {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use anyloop_core::local_keys;
     pub use anyloop_core::net::Net;
 }

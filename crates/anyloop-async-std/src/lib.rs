@@ -167,6 +167,36 @@ where
     CancellableTask::new(AsyncStdTask { task, id: Some(id) })
 }
 
+/// Spawns `future` as a task named `name`, as [`Spawn::spawn`] does
+/// otherwise: async-std's `task::Builder::name`, which the task sees in
+/// `async_std::task::current().name()`.
+///
+/// # Examples
+///
+/// ```
+/// let rt = anyloop_async_std::Runtime::new(None);
+/// let name = anyloop::rt::BlockOn::block_on(&rt, async {
+///     anyloop_async_std::spawn_named("fetch".to_owned(), async {
+///         async_std::task::current().name().map(str::to_owned)
+///     })
+///     .await
+///     .unwrap()
+/// });
+/// assert_eq!(name.as_deref(), Some("fetch"));
+/// ```
+pub fn spawn_named<F>(name: String, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let id = TaskId::next();
+    let task = async_std::task::Builder::new()
+        .name(name)
+        .spawn(Scoped::new(ScopeRef::current(), id, future))
+        .expect("async-std's `Builder::spawn` does not fail");
+    CancellableTask::new(AsyncStdTask { task, id: Some(id) })
+}
+
 impl Timer for AsyncStd {
     type Delay = AsyncIoTimer;
 
@@ -238,10 +268,70 @@ impl Runtime {
 }
 
 impl BlockOn for Runtime {
+    /// Runs `future` on this thread in a local context: [`try_spawn_local`]
+    /// works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _scope = ScopeRef::enter(Some(self.scope));
+        let future = std::pin::pin!(future);
+        let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
         async_std::task::block_on(future)
     }
+}
+
+// The local context of the `Runtime::block_on` running on this thread.
+anyloop_async_io::local_keys!(LocalKeys);
+
+/// The handle of a local task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+pub use anyloop_async_io::local::LocalJoinHandle;
+
+/// Returns `true` where [`try_spawn_local`] can spawn: inside the future
+/// of a [`Runtime::block_on`] or one of its local tasks.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::rt::BlockOn;
+///
+/// assert!(!anyloop_async_std::in_local_context());
+/// assert!(anyloop_async_std::Runtime::new(None).block_on(async { anyloop_async_std::in_local_context() }));
+/// ```
+pub fn in_local_context() -> bool {
+    anyloop_async_io::local::in_local_context::<LocalKeys>()
+}
+
+/// Spawns a `!Send` future on the thread of the [`Runtime::block_on`] that
+/// runs the caller: `None` unless the caller is that `block_on`'s future or
+/// one of its local tasks.
+///
+/// The task runs on an executor of anyloop's (async-executor's
+/// `LocalExecutor`, one per `block_on`), not through async-std's own
+/// `spawn_local`, whose thread-wide executor would keep a pending task past
+/// the end of the `block_on` and resume it in the next one on the thread.
+/// One still pending when the `block_on` returns is dropped, as on the
+/// other backends. The output must be `Send`: `anyloop::task::spawn_local`
+/// lifts that bound.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use anyloop::rt::BlockOn;
+///
+/// assert!(anyloop_async_std::try_spawn_local(async {}).is_none());
+/// let rt = anyloop_async_std::Runtime::new(None);
+/// let answer = rt.block_on(async {
+///     let shared = Rc::new(21);
+///     anyloop_async_std::try_spawn_local(async move { *shared * 2 }).unwrap().await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+pub fn try_spawn_local<F>(future: F) -> Option<LocalJoinHandle<F::Output>>
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    anyloop_async_io::local::try_spawn_local::<LocalKeys, _>(future)
 }
 
 impl Drop for Runtime {

@@ -276,10 +276,67 @@ impl Runtime {
 }
 
 impl BlockOn for Runtime {
+    /// Runs `future` on this thread, with the runtime's tasks, in a local
+    /// context: [`try_spawn_local`] works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _enter = Enter::new(Some(self.executor.clone()));
+        let future = std::pin::pin!(future);
+        let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
         smol::block_on(self.executor.run(future))
     }
+}
+
+// The local context of the `Runtime::block_on` running on this thread.
+anyloop_async_io::local_keys!(LocalKeys);
+
+/// The handle of a local task; see
+/// [`TaskHandle`](anyloop_core::task::TaskHandle) for its semantics.
+pub use anyloop_async_io::local::LocalJoinHandle;
+
+/// Returns `true` where [`try_spawn_local`] can spawn: inside the future
+/// of a [`Runtime::block_on`] or one of its local tasks.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::rt::BlockOn;
+///
+/// assert!(!anyloop_smol::in_local_context());
+/// assert!(anyloop_smol::Runtime::current_thread().block_on(async { anyloop_smol::in_local_context() }));
+/// ```
+pub fn in_local_context() -> bool {
+    anyloop_async_io::local::in_local_context::<LocalKeys>()
+}
+
+/// Spawns a `!Send` future on the thread of the [`Runtime::block_on`] that
+/// runs the caller: `None` unless the caller is that `block_on`'s future or
+/// one of its local tasks (a task of the runtime's executor is not, even on
+/// that thread).
+///
+/// The task runs while the `block_on` does; one still pending when it
+/// returns is dropped. The output must be `Send`: `anyloop::task::spawn_local`
+/// lifts that bound.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use anyloop::rt::BlockOn;
+///
+/// assert!(anyloop_smol::try_spawn_local(async {}).is_none());
+/// let rt = anyloop_smol::Runtime::current_thread();
+/// let answer = rt.block_on(async {
+///     let shared = Rc::new(21);
+///     anyloop_smol::try_spawn_local(async move { *shared * 2 }).unwrap().await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+pub fn try_spawn_local<F>(future: F) -> Option<LocalJoinHandle<F::Output>>
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    anyloop_async_io::local::try_spawn_local::<LocalKeys, _>(future)
 }
 
 impl Drop for Runtime {

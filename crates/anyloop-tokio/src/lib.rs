@@ -29,9 +29,12 @@
 #![forbid(unsafe_code)]
 
 pub mod fs;
+mod local;
 pub mod net;
 pub mod process;
 pub mod signal;
+
+pub use local::{in_local_context, try_spawn_local};
 
 use std::cell::Cell;
 use std::fmt;
@@ -332,10 +335,13 @@ impl Drop for Runtime {
 }
 
 impl BlockOn for Runtime {
+    /// Runs `future` on this thread in a local context: [`try_spawn_local`]
+    /// works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let was = IN_RUNTIME.replace(true);
         let _restore = Restore(was);
-        self.tokio().block_on(future)
+        let future = std::pin::pin!(future);
+        self.tokio().block_on(local::scope(future))
     }
 }
 

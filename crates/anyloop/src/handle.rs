@@ -135,6 +135,8 @@ impl Handle {
         F::Output: Send + 'static,
     {
         let backend = self.backend();
+        #[cfg(feature = "tracing")]
+        let future = tracing::Instrument::in_current_span(future);
         let future = crate::rt::Tagged { backend, future };
         match &self.inner {
             #[cfg(feature = "tokio")]

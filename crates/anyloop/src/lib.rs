@@ -78,6 +78,9 @@
 //! | worker-thread count | ✅ | ✅ | ✅ first runtime of the process only |
 //! | a task's destructor panics when aborted | `JoinError::is_panic` (native) | `JoinError::is_panic` (native would abort the process: we catch it) | same as smol |
 //! | dropping a `Runtime` with pending tasks | drops them; in async code, in the background | drops them | drops them at their next poll, which it wakes them for (the pool itself is global and never stops; tasks spawned natively are not the runtime's) |
+//! | [`task::spawn_local`] (`!Send` tasks) | on a tokio `LocalSet` of the `block_on`, made at the first local spawn | on an async-executor `LocalExecutor` of the `block_on`, made at the first local spawn | as smol (async-std's own `spawn_local` would keep a pending task past its `block_on`) |
+//! | task names ([`task::Builder::name`]) | in the `tracing` span only (tokio's own names need `--cfg tokio_unstable`) | in the `tracing` span only (smol's tasks have none) | the `tracing` span and async-std's task name (`spawn` only) |
+//! | feature `tracing` | every task runs in the span of its spawner | same | same |
 //! | `Runtime` build with no file descriptor left | `BuildError::Io` (native) | `BuildError::Io` (we start async-io's reactor at build) | same as smol |
 //!
 //! async-std is discontinued upstream (RUSTSEC-2025-0052, "use smol"); its

@@ -158,6 +158,8 @@ impl Spawn for Current {
         F::Output: Send + 'static,
     {
         let backend = current_backend();
+        #[cfg(feature = "tracing")]
+        let future = tracing::Instrument::in_current_span(future);
         let future = Tagged { backend, future };
         match backend {
             #[cfg(feature = "tokio")]
@@ -177,8 +179,12 @@ impl Spawn for Current {
         T: Send + 'static,
     {
         let backend = current_backend();
+        #[cfg(feature = "tracing")]
+        let span = tracing::Span::current();
         let f = move || {
             let _polling = Polling::enter(backend, false);
+            #[cfg(feature = "tracing")]
+            let _span = span.enter();
             f()
         };
         match backend {

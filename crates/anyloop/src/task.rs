@@ -9,6 +9,28 @@
 //! | abort | `abort(&self)` | `cancel(self).await` | `cancel(self).await` | [`TaskHandle::abort`] |
 //!
 //! Use [`TaskHandle::abort_on_drop`] where a task must not outlive its owner.
+//!
+//! # Local tasks
+//!
+//! [`spawn_local`] runs a `!Send` future on the thread that spawns it, in a
+//! *local context*: the future of [`Runtime::block_on`](crate::Runtime)
+//! (so also of [`run`](crate::run), [`#[anyloop::main]`](crate::main) and
+//! [`#[anyloop::test]`](crate::test), whatever their flavour) and the local
+//! tasks spawned from it. Tasks of [`spawn`] run on any worker and have
+//! none, even on a current-thread runtime, so the same code behaves the
+//! same on every backend and flavour; [`try_spawn_local`] returns a
+//! [`SpawnLocalError`] there, and [`spawn_local`] panics. Its
+//! [`LocalJoinHandle`] has the semantics of [`JoinHandle`].
+//!
+//! # Names and `tracing`
+//!
+//! [`Builder`] names a task. With the `tracing` feature, every task spawned
+//! through anyloop ([`spawn`], [`spawn_blocking`], [`spawn_local`], the
+//! children of a [`TaskGroup`], [`Handle::spawn`](crate::Handle::spawn),
+//! and the [`Builder`]'s) runs in the span that was current where it was
+//! spawned, and a named task in a span `task` with a `name` field, child of
+//! that one. The static face (`anyloop::rt::Tokio.spawn(..)`, ...) is the
+//! runtime's own call and adds nothing.
 
 use std::fmt;
 use std::future::Future;
@@ -18,6 +40,12 @@ use std::task::{Context, Poll};
 pub use anyloop_core::task::{
     AbortOnDrop, JoinError, PanicPayload, TaskHandle, YieldNow, yield_now,
 };
+
+mod builder;
+mod local;
+
+pub use builder::Builder;
+pub use local::{LocalJoinHandle, SpawnLocalError, spawn_local, try_spawn_local};
 
 pub use crate::group::{GroupError, GroupTask, Ready, TaskGroup, scope};
 use crate::rt::{Current, Spawn};
