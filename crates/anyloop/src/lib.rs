@@ -71,6 +71,7 @@
 //! | socket used from another backend's task | `io::Error` (its reactor may not run) | works (async-io runs anywhere) | works |
 //! | `tokio-io` feature | native traits | adapter | adapter |
 //! | `hyper` feature (`anyloop::hyper`) | `tokio::spawn`, tokio's timer | smol's executor, async-io's timer | `task::spawn`, async-io's timer |
+//! | `compat` feature ([`compat::tokio`]) | a no-op: tokio's own context | one shared background tokio runtime (async-compat) | same as smol |
 //! | files | `tokio::fs` (tokio's blocking pool) | async-fs (`blocking`'s pool) | async-fs, as smol |
 //! | processes | `tokio::process` | async-process | async-process, as smol |
 //! | `ctrl_c` | `tokio::signal` | async-signal | async-signal, as smol |
@@ -138,6 +139,47 @@
 //! detaches it, [`abort`](task::JoinHandle::abort) cancels it, and
 //! [`abort_on_drop`](task::JoinHandle::abort_on_drop) ties it to its
 //! owner.
+//!
+//! # Using anyloop with the ecosystem
+//!
+//! Most async crates need one of three things from a runtime: byte streams
+//! with a known I/O trait, a way to spawn and a timer (hyper), or tokio
+//! itself. anyloop gives each, on every backend:
+//!
+//! | the crate needs | examples | on every backend, with |
+//! |---|---|---|
+//! | `futures-io` streams | async-tungstenite (its `futures-io` API), futures-rustls, async-native-tls, `futures::io` codecs | nothing: anyloop's streams implement `AsyncRead`/`AsyncWrite` of `futures-io` |
+//! | tokio's I/O traits only | tokio-util's `Framed`/codecs, tokio-rustls, async-tungstenite's `tokio` API | feature `tokio-io`: the streams also implement tokio's `AsyncRead`/`AsyncWrite` |
+//! | hyper's `rt` traits | hyper 1.x HTTP/1 and HTTP/2 clients and servers; tower services (an axum `Router`) served through hyper's connection builders | feature `hyper`: [`hyper::Executor`], [`hyper::Timer`]; the streams are hyper I/O (no `TokioIo`) |
+//! | a tokio runtime (`tokio::spawn`, `tokio::time`, `tokio::net`) | reqwest, tonic, hyper-util's legacy client, tokio-based database drivers | feature `compat`: wrap the code that calls them in [`compat::tokio`] |
+//! | `!Send` futures | `Rc`/`RefCell` state, single-threaded GUI or interpreter bindings | [`task::spawn_local`] inside any `block_on` |
+//! | task spans | `tracing` subscribers, tokio-console-style views of spans | feature `tracing`: every task runs in its spawner's span; [`task::Builder::name`] |
+//!
+//! On the tokio backend all of these are native or no-ops: `compat::tokio`
+//! polls its future as it is, and hyper's executor is `tokio::spawn`. On
+//! smol and async-std, the `compat` layer costs a cross-thread wake-up per
+//! I/O event of the tokio-only code (its reactor runs on a background
+//! thread), so prefer a runtime-independent crate where one exists; the
+//! [`compat`] module gives the figures. A crate that calls tokio without
+//! `compat` panics on smol and async-std with tokio's "there is no reactor
+//! running" message: the fix is in the [`compat`] docs.
+//!
+//! ```
+//! # #[cfg(feature = "compat")]
+//! # {
+//! // A tokio-only call, made on whichever backend runs this.
+//! anyloop::run(async {
+//!     let answer = anyloop::compat::tokio(async {
+//!         tokio::task::spawn(async { 6 * 7 }).await
+//!     })
+//!     .await;
+//!     assert_eq!(answer.unwrap(), 42);
+//! });
+//! # }
+//! ```
+//!
+//! `examples/src/bin/http.rs` is an HTTP/1.1 and HTTP/2 server and client
+//! written with hyper on anyloop, run on every backend.
 
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
