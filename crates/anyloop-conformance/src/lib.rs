@@ -248,6 +248,9 @@ macro_rules! __for_each_check {
 ///   is anything with a `block_on(future)` method (a `BlockOn`, a runtime's
 ///   own type) that drives each check while `EXPR`, the handle under test,
 ///   spawns and sleeps on it.
+/// - `tests!(backend = NAME, block_on = DRIVER, handle = |driver| EXPR)`:
+///   the runtime under test is made from the driver, for a runtime split
+///   as tokio's `Runtime` and `Handle` are (`handle = |rt| rt.handle()`).
 ///
 /// The expressions are evaluated once per test, on the test's own thread,
 /// so each test gets a fresh runtime.
@@ -274,6 +277,9 @@ macro_rules! tests {
     (backend = $backend:expr, block_on = $driver:expr, runtime = $runtime:expr $(,)?) => {
         $crate::__for_each_check! { __stamp_tests! ({ $backend } { $driver } { $runtime }) }
     };
+    (backend = $backend:expr, block_on = $driver:expr, handle = $handle:expr $(,)?) => {
+        $crate::__for_each_check! { __stamp_tests! ({ $backend } { $driver } { @handle $handle }) }
+    };
     (backend = $backend:expr, runtime = $runtime:expr $(,)?) => {
         $crate::__for_each_check! { __stamp_tests! ({ $backend } { @same } { $runtime }) }
     };
@@ -288,7 +294,7 @@ macro_rules! tests {
 #[macro_export]
 macro_rules! __stamp_tests {
     (
-        ({ $backend:expr } $driver:tt { $runtime:expr })
+        ({ $backend:expr } $driver:tt $runtime:tt)
         $( $(#[$meta:meta])* $area:ident [ $($check:ident),* $(,)? ] )*
     ) => {
         $(
@@ -304,8 +310,11 @@ macro_rules! __stamp_tests {
                             ::core::stringify!($area),
                             ::core::stringify!($check),
                             move || {
+                                // A driver's own `block_on`, else the core's.
+                                #[allow(unused_imports)]
+                                use $crate::__private::BlockOn as _;
                                 $crate::__drive!(
-                                    $driver { $runtime } $crate::__private::checks::$area::$check
+                                    $driver $runtime $crate::__private::checks::$area::$check
                                 )
                             },
                         );
@@ -323,6 +332,11 @@ macro_rules! __drive {
         let runtime = $runtime;
         let handle = ::core::clone::Clone::clone(&runtime);
         runtime.block_on($check(handle))
+    }};
+    ({ $driver:expr } { @handle $handle:expr } $check:path) => {{
+        let driver = $driver;
+        let runtime = $crate::__private::handle_of(&driver, $handle);
+        driver.block_on($check(runtime))
     }};
     ({ $driver:expr } { $runtime:expr } $check:path) => {{
         let driver = $driver;
@@ -541,6 +555,7 @@ macro_rules! __run_checks {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::checks;
+    pub use anyloop_core::BlockOn;
 
     /// What a stamped `#[test]` runs: `job` on a thread of its own, under
     /// the time limit; panics with the failure, naming the backend.
@@ -551,5 +566,10 @@ pub mod __private {
         job: impl FnOnce() + Send + 'static,
     ) {
         crate::runner::run_test(backend, area, name, job);
+    }
+
+    /// The runtime of `tests!(.., handle = f)`: `f(driver)`.
+    pub fn handle_of<D, R>(driver: &D, f: impl FnOnce(&D) -> R) -> R {
+        f(driver)
     }
 }
