@@ -60,7 +60,7 @@
 //!
 //! A backend is a handle type (cheap to clone, `Send + Sync + 'static`) that
 //! implements the three ideas of `anyloop-core` plus sockets; the blanket
-//! [`Runtime`](anyloop_core::Runtime) then applies and every
+//! [`Runtime`] then applies and every
 //! runtime-generic library runs on it. What each trait must guarantee, and
 //! which checks hold you to it:
 //!
@@ -93,7 +93,7 @@
 //!   [`DEFAULT_BACKLOG`](anyloop_core::net::DEFAULT_BACKLOG)
 //!   ([`std_tcp_listener`](anyloop_core::net::std_tcp_listener) makes
 //!   them).
-//! - [`BlockOn`](anyloop_core::BlockOn): drives a future on the calling
+//! - [`BlockOn`]: drives a future on the calling
 //!   thread while the runtime runs the tasks it spawns. The kit only uses
 //!   it to drive each check.
 //!
@@ -106,7 +106,7 @@
 //! [`cancel_watched`](anyloop_core::backend::cancel_watched) for the
 //! destructor-panic rule, and poll a handle that re-raises the task's panic
 //! with [`poll_propagated`](anyloop_core::backend::poll_propagated).
-//! `examples/anyloop-pool` in anyloop's repository is a complete backend
+//! `crates/anyloop-pool` in anyloop's repository is a complete backend
 //! written this way (async-executor on its own threads, async-io, blocking)
 //! that passes the whole kit.
 //!
@@ -571,5 +571,36 @@ pub mod __private {
     /// The runtime of `tests!(.., handle = f)`: `f(driver)`.
     pub fn handle_of<D, R>(driver: &D, f: impl FnOnce(&D) -> R) -> R {
         f(driver)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The docs' list of behaviours names every check of the kit.
+    #[test]
+    fn the_docs_list_every_check() {
+        let docs = include_str!("lib.rs");
+        let checks = crate::Kit::new("none").checks();
+        assert!(checks.len() > 50, "{checks:?}");
+        for check in checks {
+            let (area, name) = check.split_once("::").unwrap();
+            let row = docs
+                .lines()
+                .find(|line| line.starts_with(&format!("//! | `{area}`")))
+                .unwrap_or_else(|| panic!("no row for {area} in the docs"));
+            assert!(
+                row.contains(&format!("`{name}`")),
+                "{check} is not in the docs' list"
+            );
+        }
+    }
+
+    #[test]
+    fn only_selects_by_prefix() {
+        let mut kit = crate::Kit::new("none");
+        kit.only("task::abort");
+        assert_eq!(kit.checks().len(), 5, "{:?}", kit.checks());
+        kit.only("udp::");
+        assert_eq!(kit.checks().len(), 11, "{:?}", kit.checks());
     }
 }
