@@ -128,8 +128,8 @@
 //! | `types` | `auto_traits` (checked when the kit compiles for the runtime) |
 //!
 //! Network checks use loopback only, port 0. `tcp::listener_holds_1000_unaccepted_connects`
-//! raises the soft `RLIMIT_NOFILE` to 8,000 descriptors if it can, and is
-//! skipped where it cannot or the kernel caps backlogs below 1024.
+//! raises the soft `RLIMIT_NOFILE` towards the hard limit (at most 65,536), and is
+//! skipped where that is below 8,000 or the kernel caps backlogs below 1024.
 //! `task::abort_reports_a_panicking_destructor` on a backend that gets it
 //! wrong may abort the process (async-task aborts when dropping a future
 //! panics): the test run then stops there.
