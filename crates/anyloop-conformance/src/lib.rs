@@ -110,6 +110,29 @@
 //! written this way (async-executor on its own threads, async-io, blocking)
 //! that passes the whole kit.
 //!
+//! What the traits' signatures do not show, and a backend over a raw
+//! reactor (async-io's `Async<T>`, mio, io_uring) has to do itself (the
+//! fourth backend met each):
+//!
+//! - **connects**: a non-blocking `connect` that returns `EINPROGRESS` is
+//!   waited for (writable), then `SO_ERROR` (`take_error`) is the result:
+//!   `ConnectionRefused` comes from there. A Unix connect that returns
+//!   `EAGAIN` (a full backlog) is that error at once, not a wait.
+//! - **`accept` from several tasks**: `poll_accept` may keep one waker, but
+//!   `accept()` must let any number of tasks wait; override the trait's
+//!   default (written over `poll_accept`) when it does not.
+//! - **halves**: `poll_close` and dropping an owned write half shut down
+//!   the write side; `into_std` hands back a socket in blocking mode.
+//! - **panics**: [`poll_propagated`](anyloop_core::backend::poll_propagated)
+//!   assumes the native handle re-raises the task's panic when polled
+//!   (async-task's `propagate_panic`, which async-executor and blocking
+//!   use); a runtime that aborts or swallows it instead must catch the
+//!   panic in the task itself.
+//! - **handles that outlive the runtime**: a handle that keeps the executor
+//!   alive keeps every pending task's future alive too; a `Weak` one lets
+//!   dropping the runtime drop them (and its handles then give
+//!   `is_cancelled`).
+//!
 //! Run the kit on every flavour you ship (multi-thread and current-thread,
 //! one worker and several); CI should run `cargo test` with the stamped
 //! tests, or fail on `!report.is_success()`.
@@ -124,7 +147,7 @@
 //! | `time` | `sleep_zero_yields_exactly_once`, `sleep_until_a_past_deadline_is_ready_at_once`, `sleep_lasts_at_least_its_duration`, `sleep_reset_moves_the_deadline`, `timeout_gives_elapsed_and_drops_the_future`, `timeout_polls_the_future_first`, `interval_ticks_on_schedule`, `interval_missed_ticks`, `interval_with_zero_period_yields_each_tick`, `nested_code_reads_the_callers_deadline`, `interval_past_the_end_of_the_clock_ticks_once`, `deadlines_at_the_end_of_the_clock_just_wait` |
 //! | `tcp` | `echo_round_trip`, `one_mebibyte_byte_for_byte`, `half_close`, `split_halves_from_two_tasks`, `two_hundred_concurrent_clients`, `connect_tcp_socket`, `connect_refused`, `bind_errors`, `read_after_peer_closed_is_zero`, `peek_does_not_consume`, `stream_options`, `from_std_and_into_std`, `cancelled_accept_loses_no_connection`, `cancelled_read_loses_no_byte`, `two_tasks_accept_on_one_listener`, `listener_holds_1000_unaccepted_connects` |
 //! | `udp` | `ping_pong`, `one_socket_sends_and_receives_from_two_tasks`, `peek_from_does_not_consume`, `connected_send_and_recv`, `socket_options`, `from_std_and_into_std` |
-//! | `unix` (Unix only) | `stream_round_trip`, `datagram_round_trip`, `pairs_and_split`, `errors_are_typed`, `from_std_and_into_std`, `connect_to_a_full_backlog_is_would_block` |
+//! | `unix` (Unix only) | `stream_round_trip`, `datagram_round_trip`, `pairs_and_split`, `errors_are_typed`, `from_std_and_into_std`, `connect_to_a_full_backlog_is_would_block`, `two_tasks_accept_on_one_listener` |
 //! | `types` | `auto_traits` (checked when the kit compiles for the runtime) |
 //!
 //! Network checks use loopback only, port 0. `tcp::listener_holds_1000_unaccepted_connects`
@@ -226,6 +249,7 @@ macro_rules! __for_each_check {
                 errors_are_typed,
                 from_std_and_into_std,
                 connect_to_a_full_backlog_is_would_block,
+                two_tasks_accept_on_one_listener,
             ]
             types [
                 auto_traits,

@@ -2,6 +2,7 @@
 //! kinds.
 
 use std::io::ErrorKind;
+use std::sync::Arc;
 
 use anyloop_core::Runtime;
 use anyloop_core::net::{UnixDatagram as _, UnixListener as _, UnixStream as _};
@@ -143,4 +144,28 @@ pub async fn connect_to_a_full_backlog_is_would_block<R: Runtime>(rt: R) {
         ErrorKind::WouldBlock,
         "a connect to a full backlog: {err}"
     );
+}
+
+/// Two tasks accept on one listener; each gets one of two connections.
+pub async fn two_tasks_accept_on_one_listener<R: Runtime>(rt: R) {
+    let dir = TempDir::new("accept");
+    let path = dir.path("shared.sock");
+    let listener = Arc::new(rt.bind_unix(&path).unwrap());
+    let acceptors: Vec<_> = (0..2)
+        .map(|_| {
+            let listener = listener.clone();
+            rt.spawn(async move { listener.accept().await.map(|_| ()) })
+        })
+        .collect();
+    let _clients = [
+        within(&rt, "a connect", rt.connect_unix(&path))
+            .await
+            .unwrap(),
+        within(&rt, "a connect", rt.connect_unix(&path))
+            .await
+            .unwrap(),
+    ];
+    for acceptor in acceptors {
+        within(&rt, "an acceptor", acceptor).await.unwrap().unwrap();
+    }
 }
