@@ -1,5 +1,7 @@
 //! What the example programs share.
 
+pub mod generic;
+
 use anyloop::{Backend, BackendError};
 
 /// The backends that an example's `--backend` flag asks for: `all`,

@@ -98,6 +98,27 @@ impl Runtime {
     }
 }
 
+/// The core's [`BlockOn`], so that code generic over a runtime's driver
+/// (the conformance kit's `Kit::run_with`, ...) accepts a `Runtime`.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::rt::BlockOn;
+///
+/// fn drive<D: BlockOn>(driver: &D) -> u32 {
+///     driver.block_on(async { 42 })
+/// }
+///
+/// assert_eq!(drive(&anyloop::Runtime::new()?), 42);
+/// # Ok::<(), anyloop::BuildError>(())
+/// ```
+impl BlockOn for Runtime {
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        Runtime::block_on(self, future)
+    }
+}
+
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")

@@ -1,18 +1,20 @@
-//! Conformance: TCP behaves the same on every backend, through the static
-//! face (`Net` on the backend handle) and the ambient one.
+//! TCP through the ambient types (`anyloop::net::TcpListener`, ...): their
+//! inherent methods, host names, IPv6, 64 MiB. TCP through the core traits
+//! on every backend and both faces is the kit's `tcp::*` checks, run by
+//! `tests/conformance.rs`.
 
 mod common;
 
-use std::net::{Ipv4Addr, Shutdown, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyloop::io::{AsyncReadExt, AsyncWriteExt};
 use anyloop::net::{TcpListener, TcpStream};
 
-use anyloop::rt::net::{TcpListener as _, TcpStream as _};
-use anyloop::rt::{Runtime, TimerExt};
-use common::{backend, both_faces};
+use anyloop::rt::Runtime;
+use anyloop::rt::net::TcpListener as _;
+use common::backend;
 
 const LOCALHOST: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
 
@@ -22,42 +24,6 @@ fn pattern(len: usize) -> Vec<u8> {
     (0..len)
         .map(|i| (i % 251) as u8 ^ (i >> 12) as u8)
         .collect()
-}
-
-#[anyloop::test]
-async fn echo_round_trip() {
-    both_faces!(check_echo_round_trip);
-}
-
-async fn check_echo_round_trip<R: Runtime>(rt: R) {
-    let listener = rt.bind_tcp(LOCALHOST).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = rt.spawn(async move {
-        let (mut stream, peer) = listener.accept().await?;
-        assert_eq!(stream.peer_addr()?, peer);
-        let mut buf = vec![0; 64];
-        loop {
-            let n = stream.read(&mut buf).await?;
-            if n == 0 {
-                return std::io::Result::Ok(());
-            }
-            stream.write_all(&buf[..n]).await?;
-        }
-    });
-    let mut client = rt.connect_tcp(addr).await.unwrap();
-    assert_eq!(client.peer_addr().unwrap(), addr);
-    for message in [
-        &b"hello"[..],
-        b"",
-        b"a longer message than the server buffer of 64 bytes, to be sure",
-    ] {
-        client.write_all(message).await.unwrap();
-        let mut echoed = vec![0; message.len()];
-        client.read_exact(&mut echoed).await.unwrap();
-        assert_eq!(echoed, message, "on {}", backend());
-    }
-    client.close().await.unwrap();
-    server.await.unwrap().unwrap();
 }
 
 async fn transfer<R: Runtime>(rt: &R, len: usize) {
@@ -80,135 +46,9 @@ async fn transfer<R: Runtime>(rt: &R, len: usize) {
     assert!(received == *data, "the bytes differ on {}", backend());
 }
 
-#[anyloop::test]
-async fn one_mebibyte_byte_for_byte() {
-    both_faces!(check_one_mebibyte_byte_for_byte);
-}
-
-async fn check_one_mebibyte_byte_for_byte<R: Runtime>(rt: R) {
-    transfer(&rt, 1 << 20).await;
-}
-
 #[anyloop::test(worker_threads = 2)]
 async fn sixty_four_mebibytes_byte_for_byte() {
     transfer(&anyloop::rt::Current, 64 << 20).await;
-}
-
-#[anyloop::test]
-async fn half_close() {
-    both_faces!(check_half_close);
-}
-
-async fn check_half_close<R: Runtime>(rt: R) {
-    let listener = rt.bind_tcp(LOCALHOST).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = rt.spawn(async move {
-        let (mut stream, _) = listener.accept().await?;
-        let mut request = Vec::new();
-        stream.read_to_end(&mut request).await?; // ends at the client's shutdown
-        stream.write_all(&request).await?;
-        stream.write_all(b"!").await?;
-        std::io::Result::Ok(())
-    });
-    let mut client = rt.connect_tcp(addr).await.unwrap();
-    client.write_all(b"question").await.unwrap();
-    client.shutdown(Shutdown::Write).unwrap();
-    let mut reply = Vec::new();
-    client.read_to_end(&mut reply).await.unwrap();
-    assert_eq!(reply, b"question!", "on {}", backend());
-    server.await.unwrap().unwrap();
-    // Reading again after the end keeps giving Ok(0).
-    assert_eq!(
-        client.read(&mut [0; 8]).await.unwrap(),
-        0,
-        "on {}",
-        backend()
-    );
-}
-
-#[anyloop::test(worker_threads = 2)]
-async fn split_halves_from_two_tasks() {
-    both_faces!(check_split_halves_from_two_tasks);
-}
-
-async fn check_split_halves_from_two_tasks<R: Runtime>(rt: R) {
-    const ROUNDS: usize = 100;
-    let listener = rt.bind_tcp(LOCALHOST).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let echo = rt.spawn(async move {
-        let (stream, _) = listener.accept().await?;
-        let (mut read, mut write) = stream.into_split();
-        anyloop::io::copy(&mut read, &mut write).await
-    });
-    let client = rt.connect_tcp(addr).await.unwrap();
-    let (mut read, mut write) = client.into_split();
-    let writer = rt.spawn(async move {
-        for i in 0..ROUNDS {
-            write.write_all(format!("{i:04}").as_bytes()).await?;
-        }
-        std::io::Result::Ok(()) // dropping the half shuts down the write side
-    });
-    let reader = rt.spawn(async move {
-        let mut all = String::new();
-        read.read_to_string(&mut all).await.map(|_| all)
-    });
-    writer.await.unwrap().unwrap();
-    let all = reader.await.unwrap().unwrap();
-    let expected: String = (0..ROUNDS).map(|i| format!("{i:04}")).collect();
-    assert_eq!(all, expected, "on {}", backend());
-    assert_eq!(echo.await.unwrap().unwrap(), expected.len() as u64);
-}
-
-#[anyloop::test(worker_threads = 2)]
-async fn two_hundred_concurrent_clients() {
-    both_faces!(check_two_hundred_concurrent_clients);
-}
-
-async fn check_two_hundred_concurrent_clients<R: Runtime>(rt: R) {
-    const CLIENTS: usize = 200;
-    let listener = rt.bind_tcp(LOCALHOST).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server_rt = rt.clone();
-    let server = rt.spawn(async move {
-        let mut handlers = Vec::new();
-        for _ in 0..CLIENTS {
-            let (mut stream, _) = listener.accept().await?;
-            handlers.push(server_rt.spawn(async move {
-                let mut id = [0; 8];
-                stream.read_exact(&mut id).await?;
-                stream.write_all(&id).await
-            }));
-        }
-        for handler in handlers {
-            handler.await.expect("handler task")?;
-        }
-        std::io::Result::Ok(())
-    });
-    let clients: Vec<_> = (0..CLIENTS as u64)
-        .map(|id| {
-            let rt2 = rt.clone();
-            rt.spawn(async move {
-                let mut stream = rt2.connect_tcp(addr).await?;
-                stream.write_all(&id.to_le_bytes()).await?;
-                let mut back = [0; 8];
-                stream.read_exact(&mut back).await?;
-                std::io::Result::Ok(u64::from_le_bytes(back))
-            })
-        })
-        .collect();
-    for (id, client) in clients.into_iter().enumerate() {
-        assert_eq!(
-            client.await.unwrap().unwrap(),
-            id as u64,
-            "on {}",
-            backend()
-        );
-    }
-    rt.timeout(Duration::from_secs(30), server)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
 }
 
 #[anyloop::test]

@@ -1,6 +1,6 @@
-//! Conformance: `net::TcpSocket` (options set before listening or
-//! connecting) and `Net::connect_tcp_socket` behave the same on every
-//! backend.
+//! `net::TcpSocket` (options set before listening or connecting) behaves
+//! the same on every backend. `Net::connect_tcp_socket` through both faces
+//! is the kit's `tcp::connect_tcp_socket`, run by `tests/conformance.rs`.
 
 mod common;
 
@@ -9,9 +9,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use anyloop::io::{AsyncReadExt, AsyncWriteExt};
 use anyloop::net::{TcpListener, TcpSocket};
-use anyloop::rt::Runtime;
-use anyloop::rt::net::{TcpListener as _, TcpStream as _};
-use common::{backend, both_faces, within};
+use common::{backend, within};
 
 const LOCALHOST: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
 
@@ -150,27 +148,4 @@ async fn bind_listens_with_reuseaddr() {
         .unwrap();
     let reuse = socket2::SockRef::from(&listener).reuse_address().unwrap();
     assert_eq!(reuse, cfg!(unix), "on {}", backend());
-}
-
-#[anyloop::test]
-async fn connect_tcp_socket() {
-    both_faces!(check_connect_tcp_socket);
-}
-
-/// The static face's way to connect a socket set up beforehand.
-async fn check_connect_tcp_socket<R: Runtime>(rt: R) {
-    let listener = rt.bind_tcp(LOCALHOST).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    socket.bind(&LOCALHOST.into()).unwrap();
-    let from = socket.local_addr().unwrap().as_socket().unwrap();
-    let mut stream = within("a connect", rt.connect_tcp_socket(socket.into(), addr))
-        .await
-        .unwrap();
-    assert_eq!(stream.local_addr().unwrap(), from, "on {}", backend());
-    let (mut peer, _) = within("an accept", listener.accept()).await.unwrap();
-    stream.write_all(b"hi").await.unwrap();
-    let mut buf = [0; 2];
-    within("a read", peer.read_exact(&mut buf)).await.unwrap();
-    assert_eq!(&buf, b"hi", "on {}", backend());
 }

@@ -1,5 +1,6 @@
-//! Conformance: Unix-domain sockets behave the same on every backend,
-//! through both faces.
+//! Unix-domain sockets through the ambient types' inherent methods. Through
+//! the core traits on every backend and both faces: the kit's `unix::*`
+//! checks, run by `tests/conformance.rs`.
 #![cfg(unix)]
 
 mod common;
@@ -8,9 +9,7 @@ use std::path::PathBuf;
 
 use anyloop::io::{AsyncReadExt, AsyncWriteExt};
 use anyloop::net::{UnixDatagram, UnixListener, UnixStream};
-use anyloop::rt::Runtime;
-use anyloop::rt::net::{UnixDatagram as _, UnixListener as _};
-use common::{backend, both_faces};
+use common::backend;
 
 /// A fresh directory for socket files, removed when dropped.
 struct TempDir(PathBuf);
@@ -33,55 +32,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-#[anyloop::test]
-async fn stream_round_trip() {
-    both_faces!(check_stream_round_trip);
-}
-
-async fn check_stream_round_trip<R: Runtime>(rt: R) {
-    let dir = TempDir::new("stream");
-    let path = dir.path("echo.sock");
-    let listener = rt.bind_unix(&path).unwrap();
-    assert_eq!(
-        listener.local_addr().unwrap().as_pathname(),
-        Some(path.as_path())
-    );
-    let server = rt.spawn(async move {
-        let (mut stream, _) = listener.accept().await?;
-        let mut request = Vec::new();
-        stream.read_to_end(&mut request).await?;
-        stream.write_all(&request).await
-    });
-    let mut client = rt.connect_unix(&path).await.unwrap();
-    client.write_all(b"over a file").await.unwrap();
-    client.close().await.unwrap();
-    let mut reply = Vec::new();
-    client.read_to_end(&mut reply).await.unwrap();
-    assert_eq!(reply, b"over a file", "on {}", backend());
-    server.await.unwrap().unwrap();
-}
-
-#[anyloop::test]
-async fn datagram_round_trip() {
-    both_faces!(check_datagram_round_trip);
-}
-
-async fn check_datagram_round_trip<R: Runtime>(rt: R) {
-    let dir = TempDir::new("dgram");
-    let (a_path, b_path) = (dir.path("a.sock"), dir.path("b.sock"));
-    let a = rt.bind_unix_datagram(&a_path).unwrap();
-    let b = rt.bind_unix_datagram(&b_path).unwrap();
-    a.send_to(b"to b", &b_path).await.unwrap();
-    let mut buf = [0; 8];
-    let (n, from) = b.recv_from(&mut buf).await.unwrap();
-    assert_eq!(&buf[..n], b"to b", "on {}", backend());
-    assert_eq!(from.as_pathname(), Some(a_path.as_path()));
-    b.connect(&a_path).unwrap();
-    b.send(b"back").await.unwrap();
-    let n = a.recv(&mut buf).await.unwrap();
-    assert_eq!(&buf[..n], b"back", "on {}", backend());
 }
 
 #[anyloop::test]
@@ -137,44 +87,4 @@ async fn from_std_and_into_std() {
     let mut buf = [0; 3];
     std::io::Read::read_exact(&mut b, &mut buf).unwrap();
     assert_eq!(&buf, b"std", "on {}", backend());
-}
-
-#[anyloop::test]
-async fn connect_to_a_full_backlog_is_would_block() {
-    both_faces!(check_connect_to_a_full_backlog_is_would_block);
-}
-
-/// A listener with a backlog of one that nobody accepts from: the kernel
-/// queues a connection or two, then refuses the next at once with `EAGAIN`,
-/// which every backend reports as `WouldBlock` (tokio's kind; async-io's own
-/// connect said `NotConnected`).
-async fn check_connect_to_a_full_backlog_is_would_block<R: Runtime>(rt: R) {
-    let dir = TempDir::new("backlog");
-    let path = dir.path("full.sock");
-    let listener =
-        socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
-    listener
-        .bind(&socket2::SockAddr::unix(&path).unwrap())
-        .unwrap();
-    listener.listen(1).unwrap();
-
-    let mut queued = Vec::new();
-    let err = loop {
-        match common::within("a connect", rt.connect_unix(&path)).await {
-            Ok(stream) => queued.push(stream),
-            Err(err) => break err,
-        }
-        assert!(
-            queued.len() < 64,
-            "64 connects to a backlog of 1 all succeeded on {}",
-            backend()
-        );
-    };
-    assert!(!queued.is_empty(), "on {}: {err}", backend());
-    assert_eq!(
-        err.kind(),
-        std::io::ErrorKind::WouldBlock,
-        "a connect to a full backlog on {}: {err}",
-        backend()
-    );
 }

@@ -271,6 +271,12 @@ impl core_net::TcpListener for TcpListener {
     fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         TcpListener::poll_accept(self, cx)
     }
+
+    // The inherent `accept`, which lets several tasks wait on one listener
+    // (the trait's default, over `poll_accept`, keeps one waker only).
+    fn accept(&self) -> impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + Send {
+        TcpListener::accept(self)
+    }
 }
 
 impl core_net::TcpStream for TcpStream {

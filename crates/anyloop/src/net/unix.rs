@@ -284,6 +284,12 @@ impl core_net::UnixListener for UnixListener {
     fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
         UnixListener::poll_accept(self, cx)
     }
+
+    // The inherent `accept`, which lets several tasks wait on one listener
+    // (the trait's default, over `poll_accept`, keeps one waker only).
+    fn accept(&self) -> impl Future<Output = io::Result<(UnixStream, SocketAddr)>> + Send {
+        UnixListener::accept(self)
+    }
 }
 
 impl core_net::UnixStream for UnixStream {
