@@ -97,7 +97,7 @@ pub struct AsyncStdTask<T> {
 impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     type Output = T;
 
-    #[inline]
+    #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
         poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
     }
@@ -138,7 +138,8 @@ impl Spawn for AsyncStd {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        spawn_in(ScopeRef::current(), future)
+        let (scope, id) = ScopeRef::current_and_id();
+        spawn_with_id(scope, id, future)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -162,7 +163,15 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let id = TaskId::next();
+    spawn_with_id(scope, TaskId::next(), future)
+}
+
+#[inline]
+fn spawn_with_id<F>(scope: Option<ScopeRef>, id: TaskId, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let task = async_std::task::spawn(Scoped::new(scope, id, future));
     CancellableTask::new(AsyncStdTask { task, id: Some(id) })
 }

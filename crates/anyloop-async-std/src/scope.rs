@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use anyloop_core::backend::{TaskId, drop_catching_panic};
+use anyloop_core::backend::{TaskId, TaskIds, drop_catching_panic};
 
 /// The tasks of a runtime. Scopes are `'static` so that a task can carry
 /// one as a plain reference; a closed scope is reused by the next runtime
@@ -86,13 +86,19 @@ impl ScopeRef {
     /// The scope of the runtime whose code runs on this thread.
     #[inline]
     pub(crate) fn current() -> Option<ScopeRef> {
-        CURRENT.get()
+        LOCAL.with(|local| local.current.get())
+    }
+
+    /// The thread's scope and a new task id: one thread-local read.
+    #[inline]
+    pub(crate) fn current_and_id() -> (Option<ScopeRef>, TaskId) {
+        LOCAL.with(|local| (local.current.get(), local.ids.next()))
     }
 
     /// Makes this the thread's scope until the guard drops.
     #[inline]
     pub(crate) fn enter(scope: Option<ScopeRef>) -> Enter {
-        Enter(CURRENT.replace(scope))
+        Enter(LOCAL.with(|local| local.current.replace(scope)))
     }
 }
 
@@ -104,8 +110,20 @@ impl std::fmt::Debug for ScopeRef {
     }
 }
 
+/// The thread's scope, and the ids of the tasks it spawns: one
+/// thread-local, read once per spawn.
+struct Local {
+    current: Cell<Option<ScopeRef>>,
+    ids: TaskIds,
+}
+
 thread_local! {
-    static CURRENT: Cell<Option<ScopeRef>> = const { Cell::new(None) };
+    static LOCAL: Local = const {
+        Local {
+            current: Cell::new(None),
+            ids: TaskIds::new(),
+        }
+    };
 }
 
 /// Restores the thread's scope when dropped (also on unwind).
@@ -114,7 +132,7 @@ pub(crate) struct Enter(Option<ScopeRef>);
 impl Drop for Enter {
     #[inline]
     fn drop(&mut self) {
-        CURRENT.set(self.0);
+        LOCAL.with(|local| local.current.set(self.0));
     }
 }
 

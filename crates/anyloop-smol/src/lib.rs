@@ -38,7 +38,7 @@ use std::thread;
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
+    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId, TaskIds,
     cancel_propagated, cancel_watched, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
@@ -56,22 +56,33 @@ pub struct Smol;
 
 type Shared = Arc<Executor<'static>>;
 
-thread_local! {
+/// What a thread knows: one thread-local, read once per spawn.
+struct Local {
     // The executor of the `Runtime` whose thread this is.
-    static EXECUTOR: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    executor: RefCell<Option<Shared>>,
+    ids: TaskIds,
+}
+
+thread_local! {
+    static LOCAL: Local = const {
+        Local {
+            executor: RefCell::new(None),
+            ids: TaskIds::new(),
+        }
+    };
 }
 
 impl Smol {
     /// Returns `true` if the calling thread belongs to a [`Runtime`] (its
     /// worker threads, its `block_on`, and the blocking tasks it spawned).
     pub fn is_current() -> bool {
-        EXECUTOR.with_borrow(Option::is_some)
+        LOCAL.with(|local| local.executor.borrow().is_some())
     }
 
     /// The executor of the [`Runtime`] whose thread this is; `None` means
     /// smol's global executor.
     pub fn current_executor() -> Option<Arc<Executor<'static>>> {
-        EXECUTOR.with_borrow(Clone::clone)
+        LOCAL.with(|local| local.executor.borrow().clone())
     }
 }
 
@@ -82,7 +93,19 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let id = TaskId::next();
+    spawn_with_id(executor, TaskId::next(), future)
+}
+
+#[inline]
+fn spawn_with_id<F>(
+    executor: Option<&Executor<'static>>,
+    id: TaskId,
+    future: F,
+) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let future = CatchDropPanic::new(id, future);
     let task = match executor {
         Some(executor) => executor.spawn(future),
@@ -99,13 +122,15 @@ struct Enter(Option<Shared>);
 
 impl Enter {
     fn new(executor: Option<Shared>) -> Enter {
-        Enter(EXECUTOR.replace(executor))
+        Enter(LOCAL.with(|local| local.executor.replace(executor)))
     }
 }
 
 impl Drop for Enter {
     fn drop(&mut self) {
-        EXECUTOR.set(self.0.take());
+        let executor = self.0.take();
+        // Not on a thread whose thread-locals are being destroyed.
+        let _ = LOCAL.try_with(|local| local.executor.replace(executor));
     }
 }
 
@@ -124,7 +149,7 @@ pub struct SmolTask<T> {
 impl<T: Send + 'static> NativeTask for SmolTask<T> {
     type Output = T;
 
-    #[inline]
+    #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
         poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
     }
@@ -168,7 +193,10 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        EXECUTOR.with_borrow(|executor| spawn_on(executor.as_deref(), future))
+        LOCAL.with(|local| {
+            let id = local.ids.next();
+            spawn_with_id(local.executor.borrow().as_deref(), id, future)
+        })
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -176,7 +204,7 @@ impl Spawn for Smol {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let executor = EXECUTOR.with_borrow(Clone::clone);
+        let executor = Smol::current_executor();
         join_handle(smol::unblock(move || {
             let _enter = Enter::new(executor);
             f()
