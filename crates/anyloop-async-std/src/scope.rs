@@ -145,8 +145,9 @@ pin_project_lite::pin_project! {
     pub(crate) struct Scoped<F> {
         scope: Option<ScopeRef>,
         id: TaskId,
-        // The waker registered in the scope, while the task waits.
-        waker: Option<Waker>,
+        // Whether the task's waker is in the scope: a task's future is
+        // always polled with the task's own waker, so once is enough.
+        registered: bool,
         // `None` only once dropped.
         #[pin]
         future: Option<F>,
@@ -155,7 +156,7 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for Scoped<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if let (Some(scope), Some(_)) = (this.scope, this.waker) {
+            if let (Some(scope), true) = (this.scope, *this.registered) {
                 lock(&scope.scope.waiting).remove(this.id);
             }
             drop_catching_panic(*this.id, this.future);
@@ -169,7 +170,7 @@ impl<F> Scoped<F> {
         Scoped {
             scope,
             id,
-            waker: None,
+            registered: false,
             future: Some(future),
         }
     }
@@ -198,10 +199,9 @@ impl<F: Future> Future for Scoped<F> {
             return polled.map(Some);
         }
         // Waiting: the scope must be able to wake the task when it closes.
-        if !this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            let waker = cx.waker().clone();
-            lock(&scope.scope.waiting).insert(*this.id, waker.clone());
-            *this.waker = Some(waker);
+        if !*this.registered {
+            lock(&scope.scope.waiting).insert(*this.id, cx.waker().clone());
+            *this.registered = true;
             // A close that swept the wakers before this one was inserted.
             if !scope.is_open() {
                 cx.waker().wake_by_ref();

@@ -9,6 +9,7 @@
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -279,7 +280,9 @@ pub trait NativeTask: Send + Unpin + 'static {
 /// [`is_finished`](TaskHandle::is_finished); polling and dropping go through
 /// `&mut self` and never lock.
 pub struct CancellableTask<N: NativeTask> {
-    state: Mutex<State<N>>,
+    // Dropped by hand (see `Drop`), so that dropping a joined handle is one
+    // comparison, with no drop glue left to call.
+    state: Mutex<ManuallyDrop<State<N>>>,
 }
 
 enum State<N: NativeTask> {
@@ -296,7 +299,7 @@ impl<N: NativeTask> CancellableTask<N> {
     #[inline]
     pub fn new(native: N) -> Self {
         CancellableTask {
-            state: Mutex::new(State::Running(native)),
+            state: Mutex::new(ManuallyDrop::new(State::Running(native))),
         }
     }
 }
@@ -342,7 +345,7 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let state = self
+        let state: &mut State<N> = self
             .get_mut()
             .state
             .get_mut()
@@ -363,11 +366,12 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
 impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     fn abort(&self) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if !matches!(*state, State::Running(_)) {
+        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state: &mut State<N> = &mut guard;
+        if !matches!(state, State::Running(_)) {
             return;
         }
-        let State::Running(native) = std::mem::replace(&mut *state, State::Joined) else {
+        let State::Running(native) = std::mem::replace(state, State::Joined) else {
             unreachable!()
         };
         // The first poll is what requests cancellation: a cancel future
@@ -381,8 +385,9 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     }
 
     fn is_finished(&self) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let done = match &mut *state {
+        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state: &mut State<N> = &mut guard;
+        let done = match state {
             State::Finished(_) | State::Joined => return true,
             // Nobody is awaiting the handle while we hold `&self`, so the
             // waker we replace here is registered again by the next poll.
@@ -409,17 +414,24 @@ impl<N: NativeTask> Drop for CancellableTask<N> {
     #[inline(always)]
     fn drop(&mut self) {
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        if let State::Running(_) = state {
-            if let State::Running(native) = std::mem::replace(state, State::Joined) {
-                native.detach();
-            }
+        if !matches!(**state, State::Joined) {
+            drop_state(state);
         }
+    }
+}
+
+/// Drops the state of a handle that was not joined: a running task is
+/// detached.
+fn drop_state<N: NativeTask>(state: &mut ManuallyDrop<State<N>>) {
+    match ManuallyDrop::into_inner(std::mem::replace(state, ManuallyDrop::new(State::Joined))) {
+        State::Running(native) => native.detach(),
+        other => drop(other),
     }
 }
 
 impl<N: NativeTask> fmt::Debug for CancellableTask<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match self.state.try_lock().as_deref() {
+        let state = match self.state.try_lock().as_deref().map(|state| &**state) {
             Ok(State::Running(_)) => "running",
             Ok(State::Cancelling(_)) => "cancelling",
             Ok(State::Finished(_) | State::Joined) => "finished",
