@@ -108,13 +108,20 @@ impl TaskIds {
     /// The next id of this supply.
     #[inline]
     pub fn next(&self) -> TaskId {
-        static BLOCKS: AtomicU64 = AtomicU64::new(0);
-        let (mut id, mut end) = self.0.get();
+        let (id, end) = self.0.get();
         if id == end {
-            id = BLOCKS.fetch_add(1 << 32, Ordering::Relaxed);
-            end = id + (1 << 32);
+            return self.refill();
         }
         self.0.set((id + 1, end));
+        TaskId(id)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill(&self) -> TaskId {
+        static BLOCKS: AtomicU64 = AtomicU64::new(0);
+        let id = BLOCKS.fetch_add(1 << 32, Ordering::Relaxed);
+        self.0.set((id + 1, id + (1 << 32)));
         TaskId(id)
     }
 }

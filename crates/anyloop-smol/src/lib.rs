@@ -109,12 +109,22 @@ where
     let future = CatchDropPanic::new(id, future);
     let task = match executor {
         Some(executor) => executor.spawn(future),
-        None => smol::spawn(future),
+        None => spawn_global(future),
     };
     CancellableTask::new(SmolTask {
         task: task.fallible(),
         id: Some(id),
     })
+}
+
+// Out of line: the runtime's executor is the path to keep small.
+#[inline(never)]
+fn spawn_global<F>(future: F) -> smol::Task<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    smol::spawn(future)
 }
 
 /// Sets the thread's executor until dropped.
