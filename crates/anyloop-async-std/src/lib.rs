@@ -37,8 +37,8 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_propagated,
-    cancel_watched, poll_propagated,
+    CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_watched,
+    poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
@@ -91,7 +91,7 @@ impl AsyncStd {
 pub struct AsyncStdTask<T> {
     // `None`: the task's runtime was dropped before it completed.
     task: async_std::task::JoinHandle<Option<T>>,
-    id: Option<TaskId>,
+    id: TaskId,
 }
 
 impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
@@ -105,10 +105,7 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     fn cancel(self) -> CancelFuture<T> {
         let cancel = self.task.cancel();
         let cancel = async move { cancel.await.flatten() };
-        match self.id {
-            Some(id) => cancel_watched(id, cancel),
-            None => cancel_propagated(cancel),
-        }
+        cancel_watched(self.id, cancel)
     }
 
     fn detach(self) {
@@ -153,7 +150,12 @@ impl Spawn for AsyncStd {
             let _scope = ScopeRef::enter(scope);
             Some(f())
         });
-        CancellableTask::new(AsyncStdTask { task, id: None })
+        // No destructor of its own to watch: nothing is ever reported
+        // for this id.
+        CancellableTask::new(AsyncStdTask {
+            task,
+            id: TaskId::next(),
+        })
     }
 }
 
@@ -173,7 +175,7 @@ where
     F::Output: Send + 'static,
 {
     let task = async_std::task::spawn(Scoped::new(scope, id, future));
-    CancellableTask::new(AsyncStdTask { task, id: Some(id) })
+    CancellableTask::new(AsyncStdTask { task, id })
 }
 
 impl Timer for AsyncStd {

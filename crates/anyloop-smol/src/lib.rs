@@ -39,7 +39,7 @@ use std::time::Instant;
 
 use anyloop_core::backend::{
     CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId, TaskIds,
-    cancel_propagated, cancel_watched, poll_propagated,
+    cancel_watched, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 pub use smol::Executor;
@@ -113,7 +113,7 @@ where
     };
     CancellableTask::new(SmolTask {
         task: task.fallible(),
-        id: Some(id),
+        id,
     })
 }
 
@@ -153,7 +153,7 @@ impl Drop for Enter {
 /// gives a `JoinError` instead of aborting the process.
 pub struct SmolTask<T> {
     task: async_task::FallibleTask<T>,
-    id: Option<TaskId>,
+    id: TaskId,
 }
 
 impl<T: Send + 'static> NativeTask for SmolTask<T> {
@@ -165,10 +165,7 @@ impl<T: Send + 'static> NativeTask for SmolTask<T> {
     }
 
     fn cancel(self) -> CancelFuture<T> {
-        match self.id {
-            Some(id) => cancel_watched(id, self.task.cancel()),
-            None => cancel_propagated(self.task.cancel()),
-        }
+        cancel_watched(self.id, self.task.cancel())
     }
 
     fn detach(self) {
@@ -190,7 +187,9 @@ pub type JoinHandle<T> = CancellableTask<SmolTask<T>>;
 fn join_handle<T: Send + 'static>(task: smol::Task<T>) -> JoinHandle<T> {
     CancellableTask::new(SmolTask {
         task: task.fallible(),
-        id: None,
+        // No destructor of its own to watch: nothing is ever reported for
+        // this id.
+        id: TaskId::next(),
     })
 }
 
