@@ -312,6 +312,16 @@ impl<N: NativeTask> CancellableTask<N> {
 }
 
 impl<N: NativeTask> State<N> {
+    /// Ends a running task that panicked or was cancelled.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, output: NativeOutput<N::Output>) -> Result<N::Output, JoinError> {
+        if let State::Running(native) = std::mem::replace(self, State::Joined) {
+            native.detach();
+        }
+        join_result(output)
+    }
+
     /// Everything but the hot path (a running task polled by its owner).
     #[cold]
     #[inline(never)]
@@ -359,13 +369,16 @@ impl<N: NativeTask> Future for CancellableTask<N> {
             .unwrap_or_else(PoisonError::into_inner);
         // The hot path: the owner awaits a running task.
         if let State::Running(native) = state {
-            let output = ready!(native.poll_join(cx));
+            let value = match ready!(native.poll_join(cx)) {
+                Some(Ok(value)) => value,
+                failed => return Poll::Ready(state.fail(failed)),
+            };
             // A finished native handle has nothing left to detach; letting
             // it go now leaves nothing for the drop to do.
             if let State::Running(native) = std::mem::replace(state, State::Joined) {
                 native.detach();
             }
-            return Poll::Ready(join_result(output));
+            return Poll::Ready(Ok(value));
         }
         state.poll_other(cx)
     }
