@@ -295,7 +295,8 @@ pub struct CancellableTask<N: NativeTask> {
 enum State<N: NativeTask> {
     Running(N),
     Cancelling(CancelFuture<N::Output>),
-    Finished(Result<N::Output, JoinError>),
+    // Boxed, so that the handle's size does not grow with the output's.
+    Finished(Box<Result<N::Output, JoinError>>),
     // The output was returned: the native handle is never polled again
     // (async-std's would panic).
     Joined,
@@ -329,17 +330,17 @@ impl<N: NativeTask> State<N> {
         match self {
             State::Running(native) => {
                 let output = ready!(native.poll_join(cx));
-                *self = State::Finished(join_result(output));
+                *self = State::Finished(Box::new(join_result(output)));
             }
             State::Cancelling(cancel) => {
                 let output = ready!(cancel.as_mut().poll(cx));
-                *self = State::Finished(join_result(output));
+                *self = State::Finished(Box::new(join_result(output)));
             }
             State::Finished(_) => {}
             State::Joined => panic!("`JoinHandle` polled after completion"),
         }
         match std::mem::replace(self, State::Joined) {
-            State::Finished(result) => Poll::Ready(result),
+            State::Finished(result) => Poll::Ready(*result),
             _ => unreachable!(),
         }
     }
@@ -399,7 +400,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
         let mut cancel = native.cancel();
         let mut cx = Context::from_waker(Waker::noop());
         *state = match cancel.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => State::Finished(join_result(output)),
+            Poll::Ready(output) => State::Finished(Box::new(join_result(output))),
             Poll::Pending => State::Cancelling(cancel),
         };
     }
@@ -422,7 +423,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
         match done {
             Poll::Ready(result) => {
                 // Dropping a finished native handle detaches nothing.
-                *state = State::Finished(result);
+                *state = State::Finished(Box::new(result));
                 true
             }
             Poll::Pending => false,
