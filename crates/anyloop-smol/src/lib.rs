@@ -93,24 +93,31 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    spawn_with_id(executor, TaskId::next(), future)
+    let id = TaskId::next();
+    join_spawned(spawn_raw(executor, id, future), id)
 }
 
+/// Spawns the task of `id`; the handle is made by the caller, so that what
+/// a thread-local closure returns fits in two registers.
 #[inline]
-fn spawn_with_id<F>(
+fn spawn_raw<F>(
     executor: Option<&Executor<'static>>,
     id: TaskId,
     future: F,
-) -> JoinHandle<F::Output>
+) -> smol::Task<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let future = CatchDropPanic::new(id, future);
-    let task = match executor {
+    match executor {
         Some(executor) => executor.spawn(future),
         None => spawn_global(future),
-    };
+    }
+}
+
+#[inline]
+fn join_spawned<T: Send + 'static>(task: smol::Task<T>, id: TaskId) -> JoinHandle<T> {
     CancellableTask::new(SmolTask {
         task: task.fallible(),
         id,
@@ -202,10 +209,14 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        LOCAL.with(|local| {
+        let (task, id) = LOCAL.with(|local| {
             let id = local.ids.next();
-            spawn_with_id(local.executor.borrow().as_deref(), id, future)
-        })
+            (
+                spawn_raw(local.executor.borrow().as_deref(), id, future),
+                id,
+            )
+        });
+        join_spawned(task, id)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
