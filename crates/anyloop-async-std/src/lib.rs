@@ -86,7 +86,8 @@ impl AsyncStd {
 /// it when the handle is polled; [`poll_propagated`] turns it into the
 /// output. A task's future is wrapped so that a destructor that panics when
 /// the task is aborted gives a `JoinError` instead of aborting the process
-/// (`id` is then its [`TaskId`]; see
+/// (under the handle's [`TaskId`], for which nothing is ever reported in a
+/// blocking task; see
 /// [`CatchDropPanic`](anyloop_core::backend::CatchDropPanic)).
 pub struct AsyncStdTask<T> {
     // `None`: the task's runtime was dropped before it completed.

@@ -155,9 +155,10 @@ impl Drop for Enter {
 ///
 /// smol's executor and blocking pool catch a task's panic and re-raise it
 /// when the handle is polled; [`poll_propagated`] turns it into the output.
-/// A task's future is wrapped in [`CatchDropPanic`] (`id` is then its
-/// [`TaskId`]), so that a destructor that panics when the task is aborted
-/// gives a `JoinError` instead of aborting the process.
+/// A task's future is wrapped in [`CatchDropPanic`] under the handle's
+/// [`TaskId`], so that a destructor that panics when the task is aborted
+/// gives a `JoinError` instead of aborting the process (a blocking task has
+/// an id too, for which nothing is ever reported).
 pub struct SmolTask<T> {
     task: async_task::FallibleTask<T>,
     id: TaskId,
