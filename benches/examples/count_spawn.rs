@@ -2,6 +2,10 @@
 //! `valgrind --tool=callgrind target/release/examples/count_spawn <backend> <face> <n>`,
 //! run with two values of `n`: the difference of the instruction counts,
 //! divided by the difference of `n`, is the cost of one spawn + join.
+//!
+//! It also prints the loop's time per spawn + join in nanoseconds, so that
+//! interleaved runs of two builds can be compared on a busy machine (take the
+//! minimum or the median of many runs).
 
 use std::hint::black_box;
 
@@ -14,7 +18,7 @@ fn main() {
     let n: u64 = args[3].parse().unwrap();
     let rts = &*RUNTIMES;
     let task = || async { black_box(1u64) };
-    match (backend, face) {
+    let time = match (backend, face) {
         ("tokio", "native") => time_in(&rts.tokio, n, move || async move {
             tokio::spawn(task()).await.unwrap();
         }),
@@ -47,4 +51,5 @@ fn main() {
         }),
         other => panic!("unknown backend and face {other:?}"),
     };
+    println!("{:.1}", time.as_secs_f64() * 1e9 / n as f64);
 }

@@ -37,8 +37,8 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_propagated,
-    cancel_watched, poll_propagated,
+    CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_watched,
+    poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
@@ -86,18 +86,19 @@ impl AsyncStd {
 /// it when the handle is polled; [`poll_propagated`] turns it into the
 /// output. A task's future is wrapped so that a destructor that panics when
 /// the task is aborted gives a `JoinError` instead of aborting the process
-/// (`id` is then its [`TaskId`]; see
+/// (under the handle's [`TaskId`], for which nothing is ever reported in a
+/// blocking task; see
 /// [`CatchDropPanic`](anyloop_core::backend::CatchDropPanic)).
 pub struct AsyncStdTask<T> {
     // `None`: the task's runtime was dropped before it completed.
     task: async_std::task::JoinHandle<Option<T>>,
-    id: Option<TaskId>,
+    id: TaskId,
 }
 
 impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     type Output = T;
 
-    #[inline]
+    #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
         poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
     }
@@ -105,10 +106,7 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
     fn cancel(self) -> CancelFuture<T> {
         let cancel = self.task.cancel();
         let cancel = async move { cancel.await.flatten() };
-        match self.id {
-            Some(id) => cancel_watched(id, cancel),
-            None => cancel_propagated(cancel),
-        }
+        cancel_watched(self.id, cancel)
     }
 
     fn detach(self) {
@@ -138,7 +136,8 @@ impl Spawn for AsyncStd {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        spawn_in(ScopeRef::current(), future)
+        let (scope, id) = ScopeRef::current_and_id();
+        spawn_with_id(scope, id, future)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -152,7 +151,12 @@ impl Spawn for AsyncStd {
             let _scope = ScopeRef::enter(scope);
             Some(f())
         });
-        CancellableTask::new(AsyncStdTask { task, id: None })
+        // No destructor of its own to watch: nothing is ever reported
+        // for this id.
+        CancellableTask::new(AsyncStdTask {
+            task,
+            id: TaskId::next(),
+        })
     }
 }
 
@@ -162,9 +166,17 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let id = TaskId::next();
+    spawn_with_id(scope, TaskId::next(), future)
+}
+
+#[inline]
+fn spawn_with_id<F>(scope: Option<ScopeRef>, id: TaskId, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let task = async_std::task::spawn(Scoped::new(scope, id, future));
-    CancellableTask::new(AsyncStdTask { task, id: Some(id) })
+    CancellableTask::new(AsyncStdTask { task, id })
 }
 
 /// Spawns `future` as a task named `name`, as [`Spawn::spawn`] does

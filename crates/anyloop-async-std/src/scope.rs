@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use anyloop_core::backend::{TaskId, drop_catching_panic};
+use anyloop_core::backend::{TaskId, TaskIds, drop_catching_panic};
 
 /// The tasks of a runtime. Scopes are `'static` so that a task can carry
 /// one as a plain reference; a closed scope is reused by the next runtime
@@ -86,13 +86,19 @@ impl ScopeRef {
     /// The scope of the runtime whose code runs on this thread.
     #[inline]
     pub(crate) fn current() -> Option<ScopeRef> {
-        CURRENT.get()
+        LOCAL.with(|local| local.current.get())
+    }
+
+    /// The thread's scope and a new task id: one thread-local read.
+    #[inline]
+    pub(crate) fn current_and_id() -> (Option<ScopeRef>, TaskId) {
+        LOCAL.with(|local| (local.current.get(), local.ids.next()))
     }
 
     /// Makes this the thread's scope until the guard drops.
     #[inline]
     pub(crate) fn enter(scope: Option<ScopeRef>) -> Enter {
-        Enter(CURRENT.replace(scope))
+        Enter(LOCAL.with(|local| local.current.replace(scope)))
     }
 }
 
@@ -104,8 +110,20 @@ impl std::fmt::Debug for ScopeRef {
     }
 }
 
+/// The thread's scope, and the ids of the tasks it spawns: one
+/// thread-local, read once per spawn.
+struct Local {
+    current: Cell<Option<ScopeRef>>,
+    ids: TaskIds,
+}
+
 thread_local! {
-    static CURRENT: Cell<Option<ScopeRef>> = const { Cell::new(None) };
+    static LOCAL: Local = const {
+        Local {
+            current: Cell::new(None),
+            ids: TaskIds::new(),
+        }
+    };
 }
 
 /// Restores the thread's scope when dropped (also on unwind).
@@ -114,7 +132,7 @@ pub(crate) struct Enter(Option<ScopeRef>);
 impl Drop for Enter {
     #[inline]
     fn drop(&mut self) {
-        CURRENT.set(self.0);
+        LOCAL.with(|local| local.current.set(self.0));
     }
 }
 
@@ -127,8 +145,9 @@ pin_project_lite::pin_project! {
     pub(crate) struct Scoped<F> {
         scope: Option<ScopeRef>,
         id: TaskId,
-        // The waker registered in the scope, while the task waits.
-        waker: Option<Waker>,
+        // Whether the task's waker is in the scope: a task's future is
+        // always polled with the task's own waker, so once is enough.
+        registered: bool,
         // `None` only once dropped.
         #[pin]
         future: Option<F>,
@@ -137,7 +156,7 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for Scoped<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if let (Some(scope), Some(_)) = (this.scope, this.waker) {
+            if let (Some(scope), true) = (this.scope, *this.registered) {
                 lock(&scope.scope.waiting).remove(this.id);
             }
             drop_catching_panic(*this.id, this.future);
@@ -151,7 +170,7 @@ impl<F> Scoped<F> {
         Scoped {
             scope,
             id,
-            waker: None,
+            registered: false,
             future: Some(future),
         }
     }
@@ -180,10 +199,9 @@ impl<F: Future> Future for Scoped<F> {
             return polled.map(Some);
         }
         // Waiting: the scope must be able to wake the task when it closes.
-        if !this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            let waker = cx.waker().clone();
-            lock(&scope.scope.waiting).insert(*this.id, waker.clone());
-            *this.waker = Some(waker);
+        if !*this.registered {
+            lock(&scope.scope.waiting).insert(*this.id, cx.waker().clone());
+            *this.registered = true;
             // A close that swept the wakers before this one was inserted.
             if !scope.is_open() {
                 cx.waker().wake_by_ref();

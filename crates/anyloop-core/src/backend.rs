@@ -9,9 +9,10 @@
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll, Waker, ready};
 
@@ -31,7 +32,7 @@ pub type CancelFuture<T> = Pin<Box<dyn Future<Output = NativeOutput<T>> + Send +
 /// Catching at the join point costs one `catch_unwind` per join, not one per
 /// poll of the task, and the runtime already keeps the panic from unwinding
 /// into its worker threads.
-#[inline]
+#[inline(always)]
 pub fn poll_propagated<F: Future>(
     future: Pin<&mut F>,
     cx: &mut Context<'_>,
@@ -66,22 +67,62 @@ pub struct TaskId(u64);
 
 impl TaskId {
     /// A new id, unique in the process; one thread-local increment.
+    ///
+    /// A backend that reads a thread-local of its own when it spawns can
+    /// keep a [`TaskIds`] in it instead, sparing this second one.
     #[inline]
     pub fn next() -> TaskId {
-        // Each thread takes blocks of 2^32 ids from a global counter.
-        static BLOCKS: AtomicU64 = AtomicU64::new(0);
         thread_local! {
-            static NEXT: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+            static IDS: TaskIds = const { TaskIds::new() };
         }
-        NEXT.with(|next| {
-            let (mut id, mut end) = next.get();
-            if id == end {
-                id = BLOCKS.fetch_add(1 << 32, Ordering::Relaxed);
-                end = id + (1 << 32);
-            }
-            next.set((id + 1, end));
-            TaskId(id)
-        })
+        IDS.with(TaskIds::next)
+    }
+}
+
+/// One thread's supply of [`TaskId`]s, to keep in a thread-local.
+///
+/// Each supply takes blocks of 2^32 ids from one global counter, so the ids
+/// of every supply in the process are distinct.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop_core::backend::TaskIds;
+///
+/// thread_local! {
+///     static IDS: TaskIds = const { TaskIds::new() };
+/// }
+/// let (a, b) = (IDS.with(TaskIds::next), IDS.with(TaskIds::next));
+/// assert_ne!(a, b);
+/// assert_ne!(a, anyloop_core::backend::TaskId::next());
+/// ```
+#[derive(Debug, Default)]
+pub struct TaskIds(Cell<(u64, u64)>);
+
+impl TaskIds {
+    /// An empty supply: its first id takes a block.
+    pub const fn new() -> TaskIds {
+        TaskIds(Cell::new((0, 0)))
+    }
+
+    /// The next id of this supply.
+    #[inline]
+    pub fn next(&self) -> TaskId {
+        let (id, end) = self.0.get();
+        if id == end {
+            return self.refill();
+        }
+        self.0.set((id + 1, end));
+        TaskId(id)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill(&self) -> TaskId {
+        static BLOCKS: AtomicU64 = AtomicU64::new(0);
+        let id = BLOCKS.fetch_add(1 << 32, Ordering::Relaxed);
+        self.0.set((id + 1, id + (1 << 32)));
+        TaskId(id)
     }
 }
 
@@ -246,51 +287,66 @@ pub trait NativeTask: Send + Unpin + 'static {
 /// [`is_finished`](TaskHandle::is_finished); polling and dropping go through
 /// `&mut self` and never lock.
 pub struct CancellableTask<N: NativeTask> {
-    state: Mutex<State<N>>,
-    // Set once the output has been returned, so that a native handle is
-    // never polled again (async-std's would panic).
-    joined: AtomicBool,
+    // Dropped by hand (see `Drop`), so that dropping a joined handle is one
+    // comparison, with no drop glue left to call.
+    state: Mutex<ManuallyDrop<State<N>>>,
 }
 
 enum State<N: NativeTask> {
     Running(N),
     Cancelling(CancelFuture<N::Output>),
-    Finished(Result<N::Output, JoinError>),
-    Taken,
+    // Boxed, so that the handle's size does not grow with the output's.
+    Finished(Box<Result<N::Output, JoinError>>),
+    // The output was returned: the native handle is never polled again
+    // (async-std's would panic).
+    Joined,
 }
 
 impl<N: NativeTask> CancellableTask<N> {
     /// Wraps a native task handle.
+    #[inline]
     pub fn new(native: N) -> Self {
         CancellableTask {
-            state: Mutex::new(State::Running(native)),
-            joined: AtomicBool::new(false),
+            state: Mutex::new(ManuallyDrop::new(State::Running(native))),
         }
     }
 }
 
 impl<N: NativeTask> State<N> {
-    #[inline]
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<N::Output, JoinError>> {
+    /// Ends a running task that panicked or was cancelled.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, output: NativeOutput<N::Output>) -> Result<N::Output, JoinError> {
+        if let State::Running(native) = std::mem::replace(self, State::Joined) {
+            native.detach();
+        }
+        join_result(output)
+    }
+
+    /// Everything but the hot path (a running task polled by its owner).
+    #[cold]
+    #[inline(never)]
+    fn poll_other(&mut self, cx: &mut Context<'_>) -> Poll<Result<N::Output, JoinError>> {
         match self {
-            // The hot path. The native handle stays in place once it has
-            // given its output (`joined` is set then): dropping it here or
-            // later costs the same.
-            State::Running(native) => native.poll_join(cx).map(join_result),
+            State::Running(native) => {
+                let output = ready!(native.poll_join(cx));
+                *self = State::Finished(Box::new(join_result(output)));
+            }
             State::Cancelling(cancel) => {
                 let output = ready!(cancel.as_mut().poll(cx));
-                *self = State::Taken;
-                Poll::Ready(join_result(output))
+                *self = State::Finished(Box::new(join_result(output)));
             }
-            State::Finished(_) => match std::mem::replace(self, State::Taken) {
-                State::Finished(result) => Poll::Ready(result),
-                _ => unreachable!(),
-            },
-            State::Taken => panic!("`JoinHandle` polled after completion"),
+            State::Finished(_) => {}
+            State::Joined => panic!("`JoinHandle` polled after completion"),
+        }
+        match std::mem::replace(self, State::Joined) {
+            State::Finished(result) => Poll::Ready(*result),
+            _ => unreachable!(),
         }
     }
 }
 
+#[inline]
 fn join_result<T>(output: NativeOutput<T>) -> Result<T, JoinError> {
     match output {
         Some(Ok(value)) => Ok(value),
@@ -305,81 +361,101 @@ impl<N: NativeTask> Unpin for CancellableTask<N> {}
 impl<N: NativeTask> Future for CancellableTask<N> {
     type Output = Result<N::Output, JoinError>;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        if *this.joined.get_mut() {
-            panic!("`JoinHandle` polled after completion");
+        let state: &mut State<N> = self
+            .get_mut()
+            .state
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        // The hot path: the owner awaits a running task.
+        if let State::Running(native) = state {
+            let value = match ready!(native.poll_join(cx)) {
+                Some(Ok(value)) => value,
+                failed => return Poll::Ready(state.fail(failed)),
+            };
+            // A finished native handle has nothing left to detach; letting
+            // it go now leaves nothing for the drop to do.
+            if let State::Running(native) = std::mem::replace(state, State::Joined) {
+                native.detach();
+            }
+            return Poll::Ready(Ok(value));
         }
-        let state = this.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        let result = ready!(state.poll(cx));
-        *this.joined.get_mut() = true;
-        Poll::Ready(result)
+        state.poll_other(cx)
     }
 }
 
 impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     fn abort(&self) {
-        if self.joined.load(Ordering::Relaxed) {
+        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state: &mut State<N> = &mut guard;
+        if !matches!(state, State::Running(_)) {
             return;
         }
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let native = match std::mem::replace(&mut *state, State::Taken) {
-            State::Running(native) => native,
-            other => {
-                *state = other;
-                return;
-            }
+        let State::Running(native) = std::mem::replace(state, State::Joined) else {
+            unreachable!()
         };
         // The first poll is what requests cancellation: a cancel future
         // dropped unpolled would merely detach the task.
         let mut cancel = native.cancel();
         let mut cx = Context::from_waker(Waker::noop());
         *state = match cancel.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => State::Finished(join_result(output)),
+            Poll::Ready(output) => State::Finished(Box::new(join_result(output))),
             Poll::Pending => State::Cancelling(cancel),
         };
     }
 
     fn is_finished(&self) -> bool {
-        if self.joined.load(Ordering::Relaxed) {
-            return true;
-        }
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        match &*state {
-            State::Finished(_) | State::Taken => true,
-            State::Running(_) | State::Cancelling(_) => {
-                // Nobody is awaiting the handle while we hold `&self`, so the
-                // waker we replace here is registered again by the next poll.
-                let mut cx = Context::from_waker(Waker::noop());
-                match state.poll(&mut cx) {
-                    Poll::Ready(result) => {
-                        // Dropping a finished native handle detaches nothing.
-                        *state = State::Finished(result);
-                        true
-                    }
-                    Poll::Pending => false,
-                }
+        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state: &mut State<N> = &mut guard;
+        let done = match state {
+            State::Finished(_) | State::Joined => return true,
+            // Nobody is awaiting the handle while we hold `&self`, so the
+            // waker we replace here is registered again by the next poll.
+            State::Running(native) => native
+                .poll_join(&mut Context::from_waker(Waker::noop()))
+                .map(join_result),
+            State::Cancelling(cancel) => cancel
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()))
+                .map(join_result),
+        };
+        match done {
+            Poll::Ready(result) => {
+                // Dropping a finished native handle detaches nothing.
+                *state = State::Finished(Box::new(result));
+                true
             }
+            Poll::Pending => false,
         }
     }
 }
 
 impl<N: NativeTask> Drop for CancellableTask<N> {
+    #[inline(always)]
     fn drop(&mut self) {
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        if let State::Running(native) = std::mem::replace(state, State::Taken) {
-            native.detach();
+        if !matches!(**state, State::Joined) {
+            drop_state(state);
         }
+    }
+}
+
+/// Drops the state of a handle that was not joined: a running task is
+/// detached.
+fn drop_state<N: NativeTask>(state: &mut ManuallyDrop<State<N>>) {
+    match ManuallyDrop::into_inner(std::mem::replace(state, ManuallyDrop::new(State::Joined))) {
+        State::Running(native) => native.detach(),
+        other => drop(other),
     }
 }
 
 impl<N: NativeTask> fmt::Debug for CancellableTask<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match self.state.try_lock().as_deref() {
+        let state = match self.state.try_lock().as_deref().map(|state| &**state) {
             Ok(State::Running(_)) => "running",
             Ok(State::Cancelling(_)) => "cancelling",
-            Ok(State::Finished(_) | State::Taken) => "finished",
+            Ok(State::Finished(_) | State::Joined) => "finished",
             Err(_) => "locked",
         };
         f.debug_struct("JoinHandle").field("state", &state).finish()

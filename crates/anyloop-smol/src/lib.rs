@@ -38,8 +38,8 @@ use std::thread;
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
-    cancel_propagated, cancel_watched, poll_propagated,
+    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId, TaskIds,
+    cancel_watched, poll_propagated,
 };
 use anyloop_core::{BlockOn, Spawn, Timer};
 pub use smol::Executor;
@@ -56,22 +56,33 @@ pub struct Smol;
 
 type Shared = Arc<Executor<'static>>;
 
-thread_local! {
+/// What a thread knows: one thread-local, read once per spawn.
+struct Local {
     // The executor of the `Runtime` whose thread this is.
-    static EXECUTOR: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    executor: RefCell<Option<Shared>>,
+    ids: TaskIds,
+}
+
+thread_local! {
+    static LOCAL: Local = const {
+        Local {
+            executor: RefCell::new(None),
+            ids: TaskIds::new(),
+        }
+    };
 }
 
 impl Smol {
     /// Returns `true` if the calling thread belongs to a [`Runtime`] (its
     /// worker threads, its `block_on`, and the blocking tasks it spawned).
     pub fn is_current() -> bool {
-        EXECUTOR.with_borrow(Option::is_some)
+        LOCAL.with(|local| local.executor.borrow().is_some())
     }
 
     /// The executor of the [`Runtime`] whose thread this is; `None` means
     /// smol's global executor.
     pub fn current_executor() -> Option<Arc<Executor<'static>>> {
-        EXECUTOR.with_borrow(Clone::clone)
+        LOCAL.with(|local| local.executor.borrow().clone())
     }
 }
 
@@ -83,15 +94,44 @@ where
     F::Output: Send + 'static,
 {
     let id = TaskId::next();
+    join_spawned(spawn_raw(executor, id, future), id)
+}
+
+/// Spawns the task of `id`; the handle is made by the caller, so that what
+/// a thread-local closure returns fits in two registers.
+#[inline]
+fn spawn_raw<F>(
+    executor: Option<&Executor<'static>>,
+    id: TaskId,
+    future: F,
+) -> smol::Task<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let future = CatchDropPanic::new(id, future);
-    let task = match executor {
+    match executor {
         Some(executor) => executor.spawn(future),
-        None => smol::spawn(future),
-    };
+        None => spawn_global(future),
+    }
+}
+
+#[inline]
+fn join_spawned<T: Send + 'static>(task: smol::Task<T>, id: TaskId) -> JoinHandle<T> {
     CancellableTask::new(SmolTask {
         task: task.fallible(),
-        id: Some(id),
+        id,
     })
+}
+
+// Out of line: the runtime's executor is the path to keep small.
+#[inline(never)]
+fn spawn_global<F>(future: F) -> smol::Task<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    smol::spawn(future)
 }
 
 /// Sets the thread's executor until dropped.
@@ -99,13 +139,15 @@ struct Enter(Option<Shared>);
 
 impl Enter {
     fn new(executor: Option<Shared>) -> Enter {
-        Enter(EXECUTOR.replace(executor))
+        Enter(LOCAL.with(|local| local.executor.replace(executor)))
     }
 }
 
 impl Drop for Enter {
     fn drop(&mut self) {
-        EXECUTOR.set(self.0.take());
+        let executor = self.0.take();
+        // Not on a thread whose thread-locals are being destroyed.
+        let _ = LOCAL.try_with(|local| local.executor.replace(executor));
     }
 }
 
@@ -113,27 +155,25 @@ impl Drop for Enter {
 ///
 /// smol's executor and blocking pool catch a task's panic and re-raise it
 /// when the handle is polled; [`poll_propagated`] turns it into the output.
-/// A task's future is wrapped in [`CatchDropPanic`] (`id` is then its
-/// [`TaskId`]), so that a destructor that panics when the task is aborted
-/// gives a `JoinError` instead of aborting the process.
+/// A task's future is wrapped in [`CatchDropPanic`] under the handle's
+/// [`TaskId`], so that a destructor that panics when the task is aborted
+/// gives a `JoinError` instead of aborting the process (a blocking task has
+/// an id too, for which nothing is ever reported).
 pub struct SmolTask<T> {
     task: async_task::FallibleTask<T>,
-    id: Option<TaskId>,
+    id: TaskId,
 }
 
 impl<T: Send + 'static> NativeTask for SmolTask<T> {
     type Output = T;
 
-    #[inline]
+    #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
         poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
     }
 
     fn cancel(self) -> CancelFuture<T> {
-        match self.id {
-            Some(id) => cancel_watched(id, self.task.cancel()),
-            None => cancel_propagated(self.task.cancel()),
-        }
+        cancel_watched(self.id, self.task.cancel())
     }
 
     fn detach(self) {
@@ -155,7 +195,9 @@ pub type JoinHandle<T> = CancellableTask<SmolTask<T>>;
 fn join_handle<T: Send + 'static>(task: smol::Task<T>) -> JoinHandle<T> {
     CancellableTask::new(SmolTask {
         task: task.fallible(),
-        id: None,
+        // No destructor of its own to watch: nothing is ever reported for
+        // this id.
+        id: TaskId::next(),
     })
 }
 
@@ -168,7 +210,14 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        EXECUTOR.with_borrow(|executor| spawn_on(executor.as_deref(), future))
+        let (task, id) = LOCAL.with(|local| {
+            let id = local.ids.next();
+            (
+                spawn_raw(local.executor.borrow().as_deref(), id, future),
+                id,
+            )
+        });
+        join_spawned(task, id)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -176,7 +225,7 @@ impl Spawn for Smol {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let executor = EXECUTOR.with_borrow(Clone::clone);
+        let executor = Smol::current_executor();
         join_handle(smol::unblock(move || {
             let _enter = Enter::new(executor);
             f()

@@ -170,7 +170,7 @@ from_backend! {
 impl<T: Send + 'static> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         dispatch!(&mut self.get_mut().inner, handle => Pin::new(handle).poll(cx))
     }
