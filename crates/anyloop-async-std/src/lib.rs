@@ -201,12 +201,12 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let id = TaskId::next();
+    let (scope, id) = ScopeRef::current_and_id();
     let task = async_std::task::Builder::new()
         .name(name)
-        .spawn(Scoped::new(ScopeRef::current(), id, future))
+        .spawn(Scoped::new(scope, id, future))
         .expect("async-std's `Builder::spawn` does not fail");
-    CancellableTask::new(AsyncStdTask { task, id: Some(id) })
+    CancellableTask::new(AsyncStdTask { task, id })
 }
 
 impl Timer for AsyncStd {
