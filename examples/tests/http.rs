@@ -195,3 +195,52 @@ fn bad_arguments_are_clear_errors() {
     assert!(!unknown.status.success());
     assert!(text(&unknown.stderr).contains("trio"), "{unknown:?}");
 }
+
+/// hyper-util's legacy client is tokio-only (its connector is
+/// `tokio::net`, its pool's timers are tokio's): inside `anyloop::compat` it
+/// fetches from the example server on every backend.
+#[test]
+fn hyper_utils_tokio_client_through_compat_on_every_backend() {
+    use http_body_util::{BodyExt, Empty};
+    use hyper::body::Bytes;
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+
+    for backend in BACKENDS {
+        let server = Server::start(backend);
+        let rt = anyloop::Runtime::builder()
+            .backend(backend.parse().unwrap())
+            .build()
+            .unwrap();
+        let (json, lines) = rt.block_on(anyloop::compat::tokio(async {
+            let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+            let get = |path: &str| {
+                let uri = format!("http://{}{path}", server.addr).parse().unwrap();
+                let request = client.get(uri);
+                async move {
+                    let response = request
+                        .await
+                        .unwrap_or_else(|err| panic!("{backend}: {err:?}"));
+                    assert_eq!(response.status(), 200, "{backend}");
+                    let body = response.into_body().collect().await.unwrap();
+                    text(&body.to_bytes())
+                }
+            };
+            // Two requests on the client's pool (keep-alive), then a
+            // streamed body.
+            let first = get("/api/hello").await;
+            assert_eq!(get("/api/hello").await, first, "{backend}");
+            (first, get("/api/stream?chunks=3").await)
+        }));
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({ "message": "hello", "backend": backend, "version": "HTTP/1.1" }),
+            "{backend}"
+        );
+        assert_eq!(
+            lines, "{\"chunk\":0,\"of\":3}\n{\"chunk\":1,\"of\":3}\n{\"chunk\":2,\"of\":3}\n",
+            "{backend}"
+        );
+    }
+}
