@@ -211,6 +211,13 @@ pub mod __private {
 
     pub use crate::Backend;
 
+    /// `#[anyloop::test(start_paused = true)]`: `future`, run with the
+    /// runtime's clock paused from its start.
+    pub async fn start_paused<F: Future>(future: F) -> F::Output {
+        crate::time::pause();
+        future.await
+    }
+
     /// What `#[anyloop::main]` and `#[anyloop::test]` expand to.
     #[track_caller]
     pub fn block_on<F: Future>(

@@ -5,10 +5,10 @@ mod common;
 
 use std::future::Future;
 use std::pin::pin;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyloop::rt::{Runtime, TimerExt};
-use anyloop::time::{Elapsed, MissedTickBehavior};
+use anyloop::time::{Elapsed, Instant, MissedTickBehavior};
 use common::{DropFlag, PollCounter, backend, both_faces};
 
 #[anyloop::test]
