@@ -288,3 +288,181 @@ async fn start_paused_works_on_a_multi_thread_runtime() {
         assert_eq!(task.await.unwrap(), n * SEC, "on {}", backend());
     }
 }
+
+#[anyloop::test(start_paused = true)]
+async fn auto_advance_jumps_to_the_next_deadline() {
+    let (start, wall) = (Instant::now(), std::time::Instant::now());
+    time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_secs(3600),
+        "on {}",
+        backend()
+    );
+    assert!(
+        wall.elapsed() < SEC,
+        "an hour of virtual time took {:?}, on {}",
+        wall.elapsed(),
+        backend()
+    );
+}
+
+/// Fails its first `failures` attempts, each by timing out after 30 s.
+async fn flaky(attempt: u32, failures: u32) -> Result<u32, time::Elapsed> {
+    if attempt < failures {
+        time::timeout(30 * SEC, std::future::pending()).await
+    } else {
+        Ok(attempt)
+    }
+}
+
+#[anyloop::test(start_paused = true)]
+async fn a_retry_loop_with_exponential_backoff_runs_at_once() {
+    let (start, wall) = (Instant::now(), std::time::Instant::now());
+    let mut attempts = Vec::new();
+    let mut backoff = Duration::from_secs(480);
+    let mut attempt = 0;
+    let answer = loop {
+        attempts.push(Instant::now() - start);
+        match flaky(attempt, 4).await {
+            Ok(answer) => break answer,
+            Err(_) => {
+                // 480 + 960 + 1920 + 3840 s: two hours of backoff.
+                time::sleep(backoff).await;
+                backoff *= 2;
+                attempt += 1;
+            }
+        }
+    };
+    assert_eq!(answer, 4, "on {}", backend());
+    let s = |n| Duration::from_secs(n);
+    assert_eq!(
+        attempts,
+        [s(0), s(510), s(1500), s(3450), s(7320)],
+        "each attempt starts at its exact virtual instant, on {}",
+        backend()
+    );
+    assert!(
+        wall.elapsed() < SEC,
+        "2 h of virtual time took {:?}, on {}",
+        wall.elapsed(),
+        backend()
+    );
+}
+
+#[anyloop::test(start_paused = true)]
+async fn auto_advance_does_not_skip_a_timer_set_by_a_woken_task() {
+    let start = Instant::now();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = anyloop::sync::oneshot::channel::<()>();
+    let record = move |seen: &Arc<Mutex<Vec<_>>>, what| {
+        seen.lock().unwrap().push((what, Instant::now() - start));
+    };
+    let waker = {
+        let seen = Arc::clone(&seen);
+        anyloop::spawn(async move {
+            time::sleep(SEC).await;
+            record(&seen, "a woke");
+            // Wakes a task that is idle on a channel, not on a timer.
+            tx.send(()).unwrap();
+            time::sleep(SEC).await;
+            record(&seen, "a again");
+        })
+    };
+    let woken = {
+        let seen = Arc::clone(&seen);
+        anyloop::spawn(async move {
+            rx.await.unwrap();
+            time::sleep(SEC / 2).await;
+            record(&seen, "b");
+        })
+    };
+    let later = {
+        let seen = Arc::clone(&seen);
+        anyloop::spawn(async move {
+            time::sleep(SEC + SEC / 4 * 3).await;
+            record(&seen, "c");
+        })
+    };
+    for task in [waker, woken, later] {
+        task.await.unwrap();
+    }
+    let ms = Duration::from_millis;
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            ("a woke", ms(1000)),
+            ("b", ms(1500)),
+            ("c", ms(1750)),
+            ("a again", ms(2000))
+        ],
+        "on {}",
+        backend()
+    );
+}
+
+#[anyloop::test(start_paused = true)]
+async fn the_clock_waits_for_blocking_work() {
+    let start = Instant::now();
+    let nap = anyloop::spawn(async move {
+        time::sleep(Duration::from_secs(3600)).await;
+        Instant::now() - start
+    });
+    let seen_by_blocking = anyloop::spawn_blocking(move || {
+        // Every task is idle meanwhile, and a timer is pending.
+        std::thread::sleep(Duration::from_millis(30));
+        Instant::now() - start
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        seen_by_blocking,
+        Duration::ZERO,
+        "no advance while blocking work runs, on {}",
+        backend()
+    );
+    assert_eq!(
+        nap.await.unwrap(),
+        Duration::from_secs(3600),
+        "on {}",
+        backend()
+    );
+}
+
+#[anyloop::test(start_paused = true)]
+async fn a_socket_echo_works_in_a_paused_test() {
+    use anyloop::io::{AsyncReadExt, AsyncWriteExt};
+    use anyloop::net::{TcpListener, TcpStream};
+
+    let start = Instant::now();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = anyloop::spawn(async move {
+        let (mut stream, _) = listener.accept().await?;
+        let mut buf = vec![0; 64];
+        loop {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                return std::io::Result::Ok(());
+            }
+            stream.write_all(&buf[..n]).await?;
+        }
+    });
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    for message in [&b"hello"[..], b"paused world"] {
+        client.write_all(message).await.unwrap();
+        let mut echoed = vec![0; message.len()];
+        client.read_exact(&mut echoed).await.unwrap();
+        assert_eq!(echoed, message, "on {}", backend());
+    }
+    client.close().await.unwrap();
+    server.await.unwrap().unwrap();
+    assert_eq!(
+        Instant::now(),
+        start,
+        "no timer was pending: the clock did not move, on {}",
+        backend()
+    );
+    time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(60), "on {}", backend());
+}
