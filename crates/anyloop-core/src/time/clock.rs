@@ -163,7 +163,7 @@ impl Clock {
             state.paused = false;
             state.real_base = StdInstant::now();
             let fired = &mut state.fired;
-            let wakers = state
+            state
                 .timers
                 .values_mut()
                 .filter(|entry| !entry.fired)
@@ -172,8 +172,7 @@ impl Clock {
                     *fired += 1;
                     entry.waker.take()
                 })
-                .collect();
-            wakers
+                .collect()
         };
         wakers.into_iter().for_each(Waker::wake);
     }
@@ -360,13 +359,13 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut state = self.clock.lock();
-        if let Some(entry) = state.timers.remove(&self.key) {
-            if entry.fired {
-                state.fired -= 1;
-                if state.fired == 0 {
-                    drop(state);
-                    self.clock.idle();
-                }
+        if let Some(entry) = state.timers.remove(&self.key)
+            && entry.fired
+        {
+            state.fired -= 1;
+            if state.fired == 0 {
+                drop(state);
+                self.clock.idle();
             }
         }
     }
@@ -576,16 +575,16 @@ impl<F: Future> Future for Clocked<F> {
                     // executor's waker, which the clock does not count. Count
                     // it as scheduled and poll it again at once, with ours.
                     // (`pause` counted it as busy, from then on.)
-                    if let Some(clock) = this.clock.as_ref() {
-                        if clock.active.load(Ordering::Relaxed) {
-                            if polled.is_pending() {
-                                let task = Task::adopt(Arc::clone(clock), SCHEDULED);
-                                let waker = Waker::from(Arc::clone(&task));
-                                *this.tracking = Some((Tracking(task), waker));
-                                cx.waker().wake_by_ref();
-                            } else {
-                                clock.busy.fetch_sub(1, Ordering::SeqCst);
-                            }
+                    if let Some(clock) = this.clock.as_ref()
+                        && clock.active.load(Ordering::Relaxed)
+                    {
+                        if polled.is_pending() {
+                            let task = Task::adopt(Arc::clone(clock), SCHEDULED);
+                            let waker = Waker::from(Arc::clone(&task));
+                            *this.tracking = Some((Tracking(task), waker));
+                            cx.waker().wake_by_ref();
+                        } else {
+                            clock.busy.fetch_sub(1, Ordering::SeqCst);
                         }
                     }
                     return polled;
