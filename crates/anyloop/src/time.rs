@@ -30,7 +30,30 @@
 //!   fires, as in tokio;
 //! - [`resume`] lets the clock run again from its virtual instant (sleeps
 //!   still waiting go on, on the runtime's own timer);
-//! - `#[anyloop::test(start_paused = true)]` starts the test paused.
+//! - `#[anyloop::test(start_paused = true)]` starts the test paused;
+//! - **auto-advance**: when every task on the paused clock is idle and a
+//!   timer is pending, the clock jumps to the next deadline, so an hour's
+//!   `sleep` in a paused test returns at once.
+//!
+//! "Idle" means the same on every backend: a task on the clock is busy from
+//! the moment it is woken (anyloop wraps its waker) or spawned until its
+//! poll returns `Pending`, and a `spawn_blocking` closure holds the clock
+//! while it runs. I/O readiness does not count: a paused runtime whose tasks
+//! all wait on sockets, with a timer pending, jumps to that timer (keep
+//! virtual timeouts away from real I/O in paused tests).
+//!
+//! ```
+//! use std::time::Duration;
+//! use anyloop::time::{self, Instant};
+//!
+//! anyloop::run(async {
+//!     time::pause();
+//!     let start = Instant::now();
+//!     // Returns at once: nothing else runs, so the clock jumps an hour.
+//!     time::sleep(Duration::from_secs(3600)).await;
+//!     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+//! });
+//! ```
 //!
 //! ```
 //! use std::time::Duration;
