@@ -177,6 +177,8 @@ impl<T: Timer> Sleep<T> {
         let this = self.project();
         *this.deadline = deadline;
         *this.state = SleepState::Unarmed { yield_first };
+        // Off the paused clock, if it waited there.
+        *this.virt = None;
     }
 }
 
@@ -209,7 +211,6 @@ impl<T: Timer> Future for Sleep<T> {
                     }
                 }
                 SleepState::Unarmed { yield_first } => {
-                    *this.virt = None;
                     if *this.deadline <= Instant::now() {
                         if yield_first {
                             *this.state = SleepState::Unarmed { yield_first: false };

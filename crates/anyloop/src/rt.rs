@@ -203,6 +203,7 @@ impl Spawn for Current {
 }
 
 /// Spawns a task of a runtime whose clock has been paused.
+#[cold]
 fn spawn_clocked<F>(backend: Backend, future: Clocked<F>) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,

@@ -466,3 +466,21 @@ async fn a_socket_echo_works_in_a_paused_test() {
     time::sleep(Duration::from_secs(60)).await;
     assert_eq!(start.elapsed(), Duration::from_secs(60), "on {}", backend());
 }
+
+#[anyloop::test(start_paused = true)]
+async fn a_reset_sleep_fires_at_its_new_deadline() {
+    use std::future::Future;
+    use std::task::Poll;
+
+    let start = Instant::now();
+    let mut sleep = Box::pin(time::sleep(10 * SEC));
+    std::future::poll_fn(|cx| {
+        assert!(sleep.as_mut().poll(cx).is_pending(), "on {}", backend());
+        Poll::Ready(())
+    })
+    .await;
+    // Moved while it waits on the clock.
+    sleep.as_mut().reset(start + 25 * SEC);
+    sleep.await;
+    assert_eq!(start.elapsed(), 25 * SEC, "on {}", backend());
+}

@@ -3,7 +3,7 @@
 //! A [`Clock`] belongs to one root future (a runtime's `block_on`) and to
 //! the tasks spawned from it while it is active; [`Clocked`] installs it in
 //! a thread-local while it polls them. Until a clock is first paused,
-//! nothing reads it: [`now`] is `std::time::Instant::now()` behind one
+//! nothing reads it: `Instant::now()` is `std::time::Instant::now()` behind one
 //! relaxed load of a process-wide count of active clocks.
 
 use std::cell::Cell;
@@ -55,6 +55,11 @@ pub fn active() -> Option<Arc<Clock>> {
     if ACTIVE.load(Ordering::Relaxed) == 0 {
         return None;
     }
+    active_slow()
+}
+
+#[cold]
+fn active_slow() -> Option<Arc<Clock>> {
     current().filter(|clock| clock.active.load(Ordering::Relaxed))
 }
 
