@@ -19,7 +19,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-pub use std::time::Instant;
+#[doc(hidden)]
+pub mod clock;
+mod instant;
+
+pub use instant::Instant;
 
 use crate::Timer;
 
@@ -120,6 +124,9 @@ pin_project_lite::pin_project! {
         timer: T,
         deadline: Instant,
         state: SleepState,
+        // Where the sleep waits on a paused clock (boxed: only paused
+        // runtimes pay for its size).
+        virt: Option<Box<clock::Registration>>,
         #[pin]
         delay: Option<T::Delay>,
     }
@@ -132,6 +139,8 @@ enum SleepState {
     Unarmed { yield_first: bool },
     /// The native timer is set to `deadline`.
     Armed,
+    /// Waiting on a paused clock (`virt`).
+    Virtual,
     /// Completed; polls are ready until the next reset.
     Elapsed,
 }
@@ -142,6 +151,7 @@ impl<T: Timer> Sleep<T> {
             timer,
             deadline,
             state: SleepState::Unarmed { yield_first },
+            virt: None,
             delay: None,
         }
     }
@@ -167,6 +177,8 @@ impl<T: Timer> Sleep<T> {
         let this = self.project();
         *this.deadline = deadline;
         *this.state = SleepState::Unarmed { yield_first };
+        // Off the paused clock, if it waited there.
+        *this.virt = None;
     }
 }
 
@@ -175,24 +187,57 @@ impl<T: Timer> Future for Sleep<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
-        match *this.state {
-            SleepState::Elapsed => return Poll::Ready(()),
-            SleepState::Armed => {}
-            SleepState::Unarmed { yield_first } => {
-                if *this.deadline <= Instant::now() {
-                    if yield_first {
-                        *this.state = SleepState::Unarmed { yield_first: false };
-                        cx.waker().wake_by_ref();
-                        return Poll::Pending;
+        loop {
+            match *this.state {
+                SleepState::Elapsed => return Poll::Ready(()),
+                SleepState::Armed => break,
+                SleepState::Virtual => {
+                    let polled = match this.virt {
+                        Some(registration) => registration.poll(cx),
+                        None => clock::Polled::Fired,
+                    };
+                    match polled {
+                        clock::Polled::Pending => return Poll::Pending,
+                        clock::Polled::Fired => {
+                            *this.virt = None;
+                            *this.state = SleepState::Elapsed;
+                            return Poll::Ready(());
+                        }
+                        // Resumed: wait for the rest on the native timer.
+                        clock::Polled::Resumed => {
+                            *this.virt = None;
+                            *this.state = SleepState::Unarmed { yield_first: false };
+                        }
                     }
-                    *this.state = SleepState::Elapsed;
-                    return Poll::Ready(());
                 }
-                match this.delay.as_mut().as_pin_mut() {
-                    Some(delay) => this.timer.reset(delay, *this.deadline),
-                    None => this.delay.set(Some(this.timer.delay_until(*this.deadline))),
+                SleepState::Unarmed { yield_first } => {
+                    if *this.deadline <= Instant::now() {
+                        if yield_first {
+                            *this.state = SleepState::Unarmed { yield_first: false };
+                            cx.waker().wake_by_ref();
+                            return Poll::Pending;
+                        }
+                        *this.state = SleepState::Elapsed;
+                        return Poll::Ready(());
+                    }
+                    let mut native = this.deadline.into_std();
+                    // One relaxed load when no clock of the process was paused.
+                    if let Some(clock) = clock::active() {
+                        match clock.arm(native, cx.waker()) {
+                            Ok(registration) => {
+                                *this.virt = Some(Box::new(registration));
+                                *this.state = SleepState::Virtual;
+                                return Poll::Pending;
+                            }
+                            Err(real) => native = real,
+                        }
+                    }
+                    match this.delay.as_mut().as_pin_mut() {
+                        Some(delay) => this.timer.reset(delay, native),
+                        None => this.delay.set(Some(this.timer.delay_until(native))),
+                    }
+                    *this.state = SleepState::Armed;
                 }
-                *this.state = SleepState::Armed;
             }
         }
         if let Some(delay) = this.delay.as_pin_mut() {

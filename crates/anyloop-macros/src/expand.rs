@@ -318,6 +318,11 @@ fn expand_test(input: &ItemFn, attrs: &TestAttrs, options: &Options) -> TokenStr
         }
         _ => TokenStream::new(),
     };
+    let future = if options.start_paused {
+        quote!(::anyloop::__private::start_paused(super::#name()))
+    } else {
+        quote!(super::#name())
+    };
     let tests = options.backends.iter().map(|selected| {
         let backend = selected.backend;
         let if_backend = ident(backend.if_macro());
@@ -332,7 +337,7 @@ fn expand_test(input: &ItemFn, attrs: &TestAttrs, options: &Options) -> TokenStr
                         ::core::option::Option::Some(::anyloop::__private::Backend::#variant),
                         #multi_thread,
                         #worker_threads,
-                        super::#name(),
+                        #future,
                     )
                 }
             } else {});

@@ -116,6 +116,21 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   `"multi_thread"`.
 /// - `worker_threads = N`, `N >= 1`: the size of the pool; implies the
 ///   multi-thread flavour.
+/// - `start_paused = true`: the runtime's clock starts paused, as if the
+///   test began with `anyloop::time::pause()` (see "Virtual time" in
+///   `anyloop::time`), on every backend.
+///
+/// ```text
+/// use std::time::Duration;
+/// use anyloop::time::Instant;
+///
+/// #[anyloop::test(start_paused = true)]
+/// async fn an_hour_at_once() {
+///     let start = Instant::now();
+///     anyloop::time::sleep(Duration::from_secs(3600)).await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+/// }
+/// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::test(args.into(), item.into()).into()

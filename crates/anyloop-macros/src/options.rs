@@ -32,7 +32,13 @@ impl Macro {
     fn options(self) -> &'static [Opt] {
         match self {
             Self::Main => &[Opt::Backend, Opt::Flavor, Opt::WorkerThreads],
-            Self::Test => &[Opt::Backends, Opt::Backend, Opt::Flavor, Opt::WorkerThreads],
+            Self::Test => &[
+                Opt::Backends,
+                Opt::Backend,
+                Opt::Flavor,
+                Opt::WorkerThreads,
+                Opt::StartPaused,
+            ],
         }
     }
 }
@@ -116,6 +122,8 @@ pub(crate) struct Options {
     pub(crate) multi_thread: bool,
     /// Only ever `Some` with `multi_thread`.
     pub(crate) worker_threads: Option<usize>,
+    /// `#[anyloop::test(start_paused = true)]`: the clock starts paused.
+    pub(crate) start_paused: bool,
 }
 
 impl Options {
@@ -126,6 +134,7 @@ impl Options {
                 backends: Vec::new(),
                 multi_thread: true,
                 worker_threads: None,
+                start_paused: false,
             },
             Macro::Test => Self {
                 backends: Backend::ALL
@@ -137,6 +146,7 @@ impl Options {
                     .collect(),
                 multi_thread: false,
                 worker_threads: None,
+                start_paused: false,
             },
         }
     }
@@ -149,6 +159,7 @@ impl Options {
         let mut backends = None;
         let mut flavor = None;
         let mut worker_threads: Option<(usize, TokenStream)> = None;
+        let mut start_paused = false;
 
         for meta in &metas {
             let key = path_to_string(meta.path());
@@ -189,6 +200,7 @@ impl Options {
                 Opt::WorkerThreads => {
                     threads(opt, value).map(|n| worker_threads = Some((n, meta.to_token_stream())))
                 }
+                Opt::StartPaused => boolean(opt, value).map(|b| start_paused = b),
             };
             if let Err(error) = parsed {
                 errors.push(error);
@@ -212,6 +224,7 @@ impl Options {
             backends: backends.unwrap_or(defaults.backends),
             multi_thread,
             worker_threads: worker_threads.map(|(n, _)| n),
+            start_paused,
         })
     }
 }
@@ -223,6 +236,7 @@ enum Opt {
     Backends,
     Flavor,
     WorkerThreads,
+    StartPaused,
 }
 
 impl Opt {
@@ -232,6 +246,7 @@ impl Opt {
             Self::Backends => "backends",
             Self::Flavor => "flavor",
             Self::WorkerThreads => "worker_threads",
+            Self::StartPaused => "start_paused",
         }
     }
 
@@ -242,6 +257,7 @@ impl Opt {
             Self::Backends => "`backends = [\"tokio\", \"smol\"]`",
             Self::Flavor => "`flavor = \"multi_thread\"` or `flavor = \"current_thread\"`",
             Self::WorkerThreads => "`worker_threads = 4`",
+            Self::StartPaused => "`start_paused = true`",
         }
     }
 
@@ -344,6 +360,17 @@ fn multi_thread(opt: Opt, value: &Expr) -> syn::Result<bool> {
                 format!("unknown flavor `{other}`; expected `multi_thread` or `current_thread`");
             Err(syn::Error::new(lit.span(), msg))
         }
+    }
+}
+
+/// `start_paused = true | false`.
+fn boolean(opt: Opt, value: &Expr) -> syn::Result<bool> {
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(b),
+            ..
+        }) => Ok(b.value),
+        other => Err(opt.expected(other, "`true` or `false`")),
     }
 }
 
@@ -559,9 +586,33 @@ mod tests {
              `backend`, `flavor` and `worker_threads`"
         );
         assert_eq!(
-            error(Macro::Test, quote!(start_paused = true)),
-            "unknown option `start_paused`; the options of `#[anyloop::test]` are \
-             `backends`, `backend`, `flavor` and `worker_threads`"
+            error(Macro::Test, quote!(thread_name = "t")),
+            "unknown option `thread_name`; the options of `#[anyloop::test]` are \
+             `backends`, `backend`, `flavor`, `worker_threads` and `start_paused`"
+        );
+        assert_eq!(
+            error(Macro::Main, quote!(start_paused = true)),
+            "unknown option `start_paused`; the options of `#[anyloop::main]` are \
+             `backend`, `flavor` and `worker_threads`"
+        );
+    }
+
+    #[test]
+    fn start_paused() {
+        assert!(!parse(Macro::Test, quote!()).unwrap().start_paused);
+        assert!(
+            parse(Macro::Test, quote!(start_paused = true))
+                .unwrap()
+                .start_paused
+        );
+        assert!(
+            !parse(Macro::Test, quote!(start_paused = false))
+                .unwrap()
+                .start_paused
+        );
+        assert_eq!(
+            error(Macro::Test, quote!(start_paused = "yes")),
+            "`start_paused` expects `true` or `false`, like `start_paused = true`"
         );
     }
 

@@ -295,7 +295,7 @@ impl<T: CoreTimer + Clone + Send + Sync + 'static> ::hyper::rt::Timer for Timer<
     }
 
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn ::hyper::rt::Sleep>> {
-        Box::pin(self.0.sleep_until(deadline))
+        Box::pin(self.0.sleep_until(deadline.into()))
     }
 
     fn reset(&self, sleep: &mut Pin<Box<dyn ::hyper::rt::Sleep>>, new_deadline: Instant) {
@@ -303,7 +303,7 @@ impl<T: CoreTimer + Clone + Send + Sync + 'static> ::hyper::rt::Timer for Timer<
             .as_mut()
             .downcast_mut_pin::<anyloop_core::time::Sleep<T>>()
         {
-            Some(ours) => ours.reset(new_deadline),
+            Some(ours) => ours.reset(new_deadline.into()),
             None => *sleep = self.sleep_until(new_deadline),
         }
     }

@@ -64,6 +64,7 @@
 //! | ambient API from a native runtime | ✅ any tokio runtime | ✅ anyloop's runtimes; elsewhere smol's global executor | ✅ any async-std task |
 //! | timer | tokio's wheel: rounds deadlines up to the next 1 ms tick | async-io: no rounding | async-io: no rounding |
 //! | `sleep(Duration::ZERO)` | one yield (native: ≈ 1 ms) | one yield (native: no yield) | one yield (native: no yield) |
+//! | virtual time ([`time::pause`], `start_paused`) | ✅ anyloop's clock (native: tokio's `start_paused`, tokio timers only) | ✅ anyloop's clock (native: none) | ✅ anyloop's clock (native: none) |
 //! | sockets | `tokio::net` | async-io's `Async<T>` | async-io's `Async<T>` (as async-std's own) |
 //! | `close()` a stream | shuts down the write side (native) | shuts down (native only flushes) | same as smol |
 //! | drop an owned write half | shuts down the write side (native) | shuts down (added) | same as smol |
@@ -257,6 +258,13 @@ pub mod __private {
     use std::future::Future;
 
     pub use crate::Backend;
+
+    /// `#[anyloop::test(start_paused = true)]`: `future`, run with the
+    /// runtime's clock paused from its start.
+    pub async fn start_paused<F: Future>(future: F) -> F::Output {
+        crate::time::pause();
+        future.await
+    }
 
     /// What `#[anyloop::main]` and `#[anyloop::test]` expand to.
     #[track_caller]

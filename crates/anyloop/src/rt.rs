@@ -33,6 +33,7 @@ use std::time::Instant;
 #[cfg(feature = "async-std")]
 pub use anyloop_async_std::AsyncStd;
 pub use anyloop_core::net::Net;
+use anyloop_core::time::clock::{self, Clocked};
 pub use anyloop_core::{BlockOn, Runtime, Spawn, Timer, TimerExt};
 
 /// The socket traits of the static face, which every backend's socket types
@@ -161,6 +162,10 @@ impl Spawn for Current {
         #[cfg(feature = "tracing")]
         let future = tracing::Instrument::in_current_span(future);
         let future = Tagged { backend, future };
+        // One relaxed load when no clock of the process was ever paused.
+        if let Some(clock) = clock::active() {
+            return spawn_clocked(backend, Clocked::spawned(clock, future));
+        }
         match backend {
             #[cfg(feature = "tokio")]
             Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),
@@ -181,11 +186,16 @@ impl Spawn for Current {
         let backend = current_backend();
         #[cfg(feature = "tracing")]
         let span = tracing::Span::current();
+        // Counted from now, so that a paused clock waits for the closure.
+        let clock = clock::active().map(|clock| (clock.blocking(), clock));
         let f = move || {
             let _polling = Polling::enter(backend, false);
             #[cfg(feature = "tracing")]
             let _span = span.enter();
-            f()
+            match clock {
+                Some((_running, clock)) => clock::enter(clock, f),
+                None => f(),
+            }
         };
         match backend {
             #[cfg(feature = "tokio")]
@@ -195,6 +205,23 @@ impl Spawn for Current {
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn_blocking(f)),
         }
+    }
+}
+
+/// Spawns a task of a runtime whose clock has been paused.
+#[cold]
+fn spawn_clocked<F>(backend: Backend, future: Clocked<F>) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match backend {
+        #[cfg(feature = "tokio")]
+        Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),
+        #[cfg(feature = "smol")]
+        Backend::Smol => JoinHandle::from(Smol.spawn(future)),
+        #[cfg(feature = "async-std")]
+        Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
     }
 }
 

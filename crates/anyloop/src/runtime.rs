@@ -4,6 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 
+use anyloop_core::time::clock::Clock;
+
 use crate::rt::BlockOn;
 use crate::{Backend, BackendError};
 
@@ -87,6 +89,8 @@ impl Runtime {
             backend: self.backend(),
             future,
         };
+        // The runtime's clock, for `time::pause` (see `crate::time`).
+        let future = anyloop_core::time::clock::Clocked::new(Clock::new(), future);
         match &self.inner {
             #[cfg(feature = "tokio")]
             Inner::Tokio(rt) => rt.block_on(future),

@@ -14,11 +14,76 @@
 //!
 //! The timer behind a [`Sleep`] is looked up when it is first polled, so a
 //! sleep may be created outside the runtime that awaits it.
+//!
+//! # Virtual time
+//!
+//! Tests of timeouts, retries and intervals need not wait for them. Inside a
+//! runtime that anyloop started ([`Runtime::block_on`](crate::Runtime::block_on),
+//! [`run`](crate::run), `#[anyloop::main]`, `#[anyloop::test]`), [`pause`]
+//! freezes the runtime's clock; from then on [`sleep`], [`sleep_until`],
+//! [`timeout`], [`timeout_at`], [`interval`] (and the static face's timers,
+//! `Sleep<Smol>` and the like) and [`Instant::now`] run on a virtual clock,
+//! the same on every backend:
+//!
+//! - [`advance(d)`](advance) moves the clock by `d`, firing the timers due in
+//!   deadline order; the tasks each timer wakes run before the next one
+//!   fires, as in tokio;
+//! - [`resume`] lets the clock run again from its virtual instant (sleeps
+//!   still waiting go on, on the runtime's own timer);
+//! - `#[anyloop::test(start_paused = true)]` starts the test paused;
+//! - **auto-advance**: when every task on the paused clock is idle and a
+//!   timer is pending, the clock jumps to the next deadline, so an hour's
+//!   `sleep` in a paused test returns at once.
+//!
+//! "Idle" means the same on every backend: a task on the clock is busy from
+//! the moment it is woken (anyloop wraps its waker) or spawned until its
+//! poll returns `Pending`, and a `spawn_blocking` closure holds the clock
+//! while it runs. I/O readiness does not count: a paused runtime whose tasks
+//! all wait on sockets, with a timer pending, jumps to that timer (keep
+//! virtual timeouts away from real I/O in paused tests).
+//!
+//! ```
+//! use std::time::Duration;
+//! use anyloop::time::{self, Instant};
+//!
+//! anyloop::run(async {
+//!     time::pause();
+//!     let start = Instant::now();
+//!     // Returns at once: nothing else runs, so the clock jumps an hour.
+//!     time::sleep(Duration::from_secs(3600)).await;
+//!     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+//! });
+//! ```
+//!
+//! ```
+//! use std::time::Duration;
+//! use anyloop::time::{self, Instant};
+//!
+//! anyloop::run(async {
+//!     time::pause();
+//!     let start = Instant::now();
+//!     let nap = anyloop::spawn(time::sleep(Duration::from_secs(3600)));
+//!     time::advance(Duration::from_secs(3600)).await;
+//!     nap.await.unwrap();
+//!     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+//!     time::resume();
+//! });
+//! ```
+//!
+//! What is virtual: the clock belongs to the root future of the runtime and
+//! to the tasks spawned through anyloop (`anyloop::spawn`, task groups...)
+//! by code that runs on it *after it was first paused*, transitively; and to
+//! the blocking closures they spawn. Tasks spawned before the first pause,
+//! native timers (`tokio::time::sleep`, `smol::Timer`) and code that anyloop
+//! does not run stay on real time; so do runtimes that never pause, whose
+//! timers cost one relaxed atomic load more than before.
 
 use std::future::Future;
 use std::time::Duration;
 
 pub use anyloop_core::time::{Elapsed, Instant, MissedTickBehavior, current_deadline};
+
+use anyloop_core::time::clock::{self, Clock};
 
 use crate::rt::{Current, TimerExt};
 
@@ -147,3 +212,140 @@ pub fn interval(period: Duration) -> Interval {
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
     Current.interval_at(start, period)
 }
+
+#[track_caller]
+fn clock_for(what: &str) -> std::sync::Arc<Clock> {
+    match clock::current() {
+        Some(clock) => clock,
+        None => panic!(
+            "anyloop::time::{what}: called outside the clock of a runtime that anyloop \
+             started: call it from the future given to `Runtime::block_on`, `anyloop::run` \
+             or `#[anyloop::test]`, or from a task spawned after the first `pause`"
+        ),
+    }
+}
+
+/// Freezes the clock of the runtime running the caller; see
+/// [Virtual time](self#virtual-time). A no-op if it is already paused.
+///
+/// # Panics
+///
+/// Outside the clock of a runtime that anyloop started: outside the future
+/// given to [`Runtime::block_on`](crate::Runtime::block_on) (or `run`,
+/// `#[anyloop::test]`...) and the tasks spawned from it after a pause.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{self, Instant};
+///
+/// anyloop::run(async {
+///     time::pause();
+///     let start = Instant::now();
+///     std::thread::sleep(Duration::from_millis(5));
+///     assert_eq!(Instant::now(), start, "the clock is frozen");
+/// });
+/// ```
+#[track_caller]
+pub fn pause() {
+    clock_for("pause").pause();
+}
+
+/// Lets the paused clock of the runtime running the caller run again, from
+/// its virtual instant; see [Virtual time](self#virtual-time). A no-op if it
+/// is not paused.
+///
+/// # Panics
+///
+/// Where [`pause`] panics.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{self, Instant};
+///
+/// anyloop::run(async {
+///     time::pause();
+///     time::advance(Duration::from_secs(60)).await;
+///     let frozen = Instant::now();
+///     time::resume();
+///     time::sleep(Duration::from_millis(2)).await;
+///     assert!(Instant::now() >= frozen + Duration::from_millis(2));
+/// });
+/// ```
+#[track_caller]
+pub fn resume() {
+    clock_for("resume").resume();
+}
+
+/// Moves the paused clock of the runtime running the caller by `duration`,
+/// firing the timers due in deadline order: the tasks that each deadline
+/// wakes run (until they wait again) before the next deadline fires. It
+/// first lets the tasks that are ready run until they wait, so that their
+/// timers are set. See [Virtual time](self#virtual-time).
+///
+/// # Panics
+///
+/// Where [`pause`] panics, and if the clock is not paused.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{self, Instant};
+///
+/// anyloop::run(async {
+///     time::pause();
+///     let start = Instant::now();
+///     let late = anyloop::spawn(async {
+///         time::sleep(Duration::from_secs(20)).await;
+///         Instant::now()
+///     });
+///     time::advance(Duration::from_secs(30)).await;
+///     assert_eq!(late.await.unwrap() - start, Duration::from_secs(20));
+///     assert_eq!(Instant::now() - start, Duration::from_secs(30));
+/// });
+/// ```
+#[track_caller]
+pub fn advance(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+    let clock = clock_for("advance");
+    assert!(
+        clock.is_paused(),
+        "anyloop::time::advance: the clock is not paused (call `anyloop::time::pause` first)"
+    );
+    async move {
+        settle(&clock).await;
+        let now = clock.now();
+        let target = Instant::from_std(now)
+            .checked_add(duration)
+            .unwrap_or_else(|| Instant::from_std(now) + Duration::from_secs(86_400 * 365 * 30))
+            .into_std();
+        while clock.advance_to(target) {
+            settle(&clock).await;
+        }
+    }
+}
+
+/// Lets the other tasks on `clock` run until they all wait: until no other
+/// task is scheduled, and (for sleeps polled by tasks anyloop does not
+/// count) every fired timer has been seen, or a bounded number of yields.
+async fn settle(clock: &Clock) {
+    loop {
+        crate::task::yield_now().await;
+        if clock.others_idle() {
+            break;
+        }
+    }
+    for _ in 0..SETTLE_YIELDS {
+        if clock.fired_seen() {
+            break;
+        }
+        crate::task::yield_now().await;
+    }
+}
+
+/// How many times `advance` yields, at most, for sleeps polled by tasks
+/// that anyloop does not count to see their timer fire.
+const SETTLE_YIELDS: usize = 1_000;

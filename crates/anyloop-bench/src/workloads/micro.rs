@@ -68,7 +68,7 @@ pub(super) fn sleeps(s: &Sizes) -> Vec<Case> {
             .map(|_| {
                 let deadline = Instant::now() + delay;
                 anyloop::spawn(async move {
-                    anyloop::time::sleep_until(deadline).await;
+                    anyloop::time::sleep_until(deadline.into()).await;
                     Instant::now().checked_duration_since(deadline)
                 })
             })

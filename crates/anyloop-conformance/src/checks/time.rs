@@ -3,9 +3,9 @@
 use std::future::Future;
 use std::pin::pin;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyloop_core::time::{Elapsed, MissedTickBehavior, current_deadline};
+use anyloop_core::time::{Elapsed, Instant, MissedTickBehavior, current_deadline};
 use anyloop_core::{Runtime, TimerExt};
 
 use crate::support::{DropFlag, PollCounter};
