@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod dyn_rt;
 pub mod local;
 pub mod net;
 pub mod task;

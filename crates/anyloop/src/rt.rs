@@ -32,8 +32,15 @@ use std::time::Instant;
 
 #[cfg(feature = "async-std")]
 pub use anyloop_async_std::AsyncStd;
+pub use anyloop_core::dyn_rt::DynRuntime;
 pub use anyloop_core::net::Net;
 pub use anyloop_core::{BlockOn, Runtime, Spawn, Timer, TimerExt};
+
+/// The dyn face's types: [`DynRuntime`]'s join handle, timer and sockets,
+/// and the dyn runtime in context.
+pub mod dyn_rt {
+    pub use anyloop_core::dyn_rt::*;
+}
 
 /// The socket traits of the static face, which every backend's socket types
 /// (and the ambient ones of [`crate::net`]) implement.
