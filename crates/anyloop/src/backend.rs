@@ -43,6 +43,17 @@ pub enum Backend {
     /// Legacy: discontinued upstream (RUSTSEC-2025-0052).
     #[cfg(feature = "async-std")]
     AsyncStd,
+    /// A plug-in runtime, by the name it was given: any
+    /// [`DynRuntime`](crate::rt::DynRuntime) run by
+    /// [`Runtime::from_dyn`](crate::Runtime::from_dyn). Never chosen by
+    /// default, parsed or listed in [`available`](Backend::available).
+    ///
+    /// ```
+    /// let backend = anyloop::Backend::Custom("pool");
+    /// assert_eq!(backend.name(), "pool");
+    /// assert_eq!(backend.to_string(), "pool");
+    /// ```
+    Custom(&'static str),
 }
 
 /// The environment variable that picks the default backend.
@@ -64,8 +75,8 @@ impl Backend {
         ]
     }
 
-    /// The backend's name: `tokio`, `async-std` or `smol`; also the name of
-    /// its cargo feature.
+    /// The backend's name: `tokio`, `async-std` or `smol`, also the name of
+    /// its cargo feature; a plug-in's own name for [`Backend::Custom`].
     pub const fn name(self) -> &'static str {
         match self {
             #[cfg(feature = "tokio")]
@@ -74,6 +85,7 @@ impl Backend {
             Backend::Smol => "smol",
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => "async-std",
+            Backend::Custom(name) => name,
         }
     }
 

@@ -4,7 +4,9 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 
-use crate::rt::BlockOn;
+use std::sync::Arc;
+
+use crate::rt::{BlockOn, DynRuntime};
 use crate::{Backend, BackendError};
 
 /// A runtime of one of the compiled-in backends, started by anyloop.
@@ -34,6 +36,7 @@ enum Inner {
     Smol(anyloop_smol::Runtime),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::Runtime),
+    Dyn(&'static str, Arc<dyn DynRuntime>),
 }
 
 impl Runtime {
@@ -44,6 +47,44 @@ impl Runtime {
     /// See [`Builder::build`].
     pub fn new() -> Result<Runtime, BuildError> {
         Builder::new().build()
+    }
+
+    /// A runtime over a plug-in, `rt`, named `name` in reports
+    /// ([`Backend::Custom`]).
+    ///
+    /// Inside [`block_on`](Runtime::block_on) the ambient API runs on the
+    /// plug-in: [`spawn`](crate::spawn) and
+    /// [`spawn_blocking`](crate::spawn_blocking) go to its
+    /// [`DynRuntime::spawn_task`], [`time`](crate::time) to its timer, and
+    /// tasks spawned from its tasks stay on it; [`Backend::current`] is
+    /// `Backend::Custom(name)`. `block_on` polls the future on the calling
+    /// thread, which parks between polls; the plug-in's own threads run its
+    /// tasks. What the plug-in does not provide comes from runtime-free
+    /// parts: [`net`](crate::net) and [`fs`](crate::fs) use async-io's
+    /// sockets and files (with the `smol` or `async-std` feature; with
+    /// tokio only they are an `Unsupported` error and a panic), and
+    /// [`spawn_local`](crate::task::spawn_local) has no local context.
+    ///
+    /// # Examples
+    ///
+    /// Any runtime-generic value works; here, smol's handle:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use anyloop::{Backend, Runtime};
+    ///
+    /// let rt = Runtime::from_dyn("my-smol", Arc::new(anyloop::rt::Smol));
+    /// assert_eq!(rt.backend(), Backend::Custom("my-smol"));
+    /// let answer = rt.block_on(async {
+    ///     assert_eq!(Backend::current(), Some(Backend::Custom("my-smol")));
+    ///     anyloop::spawn(async { 42 }).await.unwrap()
+    /// });
+    /// assert_eq!(answer, 42);
+    /// ```
+    pub fn from_dyn(name: &'static str, rt: Arc<dyn DynRuntime>) -> Runtime {
+        Runtime {
+            inner: Inner::Dyn(name, rt),
+        }
     }
 
     /// Returns a builder to choose the backend and the threads.
@@ -60,6 +101,7 @@ impl Runtime {
             Inner::Smol(_) => Backend::Smol,
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(_) => Backend::AsyncStd,
+            Inner::Dyn(name, _) => Backend::Custom(name),
         }
     }
 
@@ -72,6 +114,7 @@ impl Runtime {
             Inner::Smol(rt) => crate::Handle::smol(rt.executor()),
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(rt) => crate::Handle::async_std(rt.handle()),
+            Inner::Dyn(name, rt) => crate::Handle::plugin(name, rt.clone()),
         }
     }
 
@@ -94,6 +137,10 @@ impl Runtime {
             Inner::Smol(rt) => rt.block_on(future),
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(rt) => rt.block_on(future),
+            Inner::Dyn(_, rt) => {
+                let _context = crate::rt::dyn_rt::enter(rt);
+                futures_lite::future::block_on(future)
+            }
         }
     }
 }
@@ -228,6 +275,7 @@ impl Builder {
                 anyloop_async_io::start_reactor()?;
                 Inner::AsyncStd(anyloop_async_std::Runtime::new(workers))
             }
+            Backend::Custom(name) => return Err(BuildError::Plugin(name)),
         };
         Ok(Runtime { inner })
     }
@@ -246,6 +294,10 @@ pub enum BuildError {
     /// The runtime failed to start.
     #[error("the runtime failed to start: {0}")]
     Io(#[from] io::Error),
+    /// [`Backend::Custom`] was asked for: a plug-in runtime is made with
+    /// [`Runtime::from_dyn`], from its value.
+    #[error("the plug-in backend `{0}` is made with `Runtime::from_dyn`, not the builder")]
+    Plugin(&'static str),
 }
 
 /// Runs `future` to completion on a new runtime of the default backend and
