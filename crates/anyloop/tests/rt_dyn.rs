@@ -40,6 +40,28 @@ async fn generic_code_runs_on_a_dyn_runtime() {
 }
 
 #[anyloop::test]
+async fn dyn_timers_work_in_send_tasks() {
+    let rt = dyn_runtime();
+    // A task's future must be `Send`: it holds a `Sleep<Arc<dyn DynRuntime>>`.
+    let task = anyloop::spawn(async move {
+        let start = std::time::Instant::now();
+        rt.sleep(Duration::from_millis(5)).await;
+        let timed_out = rt
+            .timeout(Duration::from_millis(1), std::future::pending::<()>())
+            .await
+            .is_err();
+        (start.elapsed(), timed_out)
+    });
+    let (elapsed, timed_out) = task.await.unwrap();
+    assert!(
+        elapsed >= Duration::from_millis(5),
+        "slept {elapsed:?} on {}",
+        backend()
+    );
+    assert!(timed_out, "a pending future timed out on {}", backend());
+}
+
+#[anyloop::test]
 async fn dyn_tasks_keep_the_common_semantics() {
     let rt = dyn_runtime();
     let err = rt.spawn(async { panic!("boom") }).await.unwrap_err();

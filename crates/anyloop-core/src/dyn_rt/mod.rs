@@ -780,7 +780,11 @@ impl Spawn for Arc<dyn DynRuntime> {
     }
 }
 
-impl Timer for Arc<dyn DynRuntime> {
+// `Timer` and `Net` hold for any object lifetime (`DynRuntime: 'static`
+// anyway): the compiler checks that a future holding a
+// `Sleep<Arc<dyn DynRuntime>>` is `Send` for every lifetime of the object,
+// and an impl for `'static` only fails that check.
+impl<'a> Timer for Arc<dyn DynRuntime + 'a> {
     type Delay = DynDelay;
 
     fn delay_until(&self, deadline: Instant) -> DynDelay {
@@ -792,7 +796,7 @@ impl Timer for Arc<dyn DynRuntime> {
     }
 }
 
-impl crate::net::Net for Arc<dyn DynRuntime> {
+impl<'a> crate::net::Net for Arc<dyn DynRuntime + 'a> {
     type TcpListener = DynTcpListener;
     type TcpStream = DynTcpStream;
     type UdpSocket = DynUdpSocket;
