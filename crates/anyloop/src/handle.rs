@@ -45,7 +45,7 @@ enum Inner {
     Smol(Option<Weak<SmolExecutor>>),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::RuntimeHandle),
-    Dyn(&'static str, std::sync::Arc<dyn crate::rt::DynRuntime>),
+    Dyn(crate::PluginName, std::sync::Arc<dyn crate::rt::DynRuntime>),
 }
 
 #[cfg(feature = "smol")]
@@ -111,7 +111,7 @@ impl Handle {
     }
 
     pub(crate) fn plugin(
-        name: &'static str,
+        name: crate::PluginName,
         rt: std::sync::Arc<dyn crate::rt::DynRuntime>,
     ) -> Handle {
         Handle {

@@ -87,7 +87,7 @@ pub(crate) fn no_runtime() -> ! {
 /// [`crate::Runtime::from_dyn`]).
 #[cold]
 #[track_caller]
-pub(crate) fn plugin(name: &'static str) -> std::sync::Arc<dyn DynRuntime> {
+pub(crate) fn plugin(name: crate::PluginName) -> std::sync::Arc<dyn DynRuntime> {
     dyn_core::current().unwrap_or_else(|| {
         panic!("anyloop: the plug-in runtime `{name}` is not in context on this thread")
     })

@@ -36,7 +36,7 @@ enum Inner {
     Smol(anyloop_smol::Runtime),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::Runtime),
-    Dyn(&'static str, Arc<dyn DynRuntime>),
+    Dyn(crate::PluginName, Arc<dyn DynRuntime>),
 }
 
 impl Runtime {
@@ -50,7 +50,8 @@ impl Runtime {
     }
 
     /// A runtime over a plug-in, `rt`, named `name` in reports
-    /// ([`Backend::Custom`]).
+    /// ([`Backend::Custom`], with the [`PluginName`](crate::PluginName)
+    /// of `name`).
     ///
     /// Inside [`block_on`](Runtime::block_on) the ambient API runs on the
     /// plug-in: [`spawn`](crate::spawn) and
@@ -74,16 +75,16 @@ impl Runtime {
     /// use anyloop::{Backend, Runtime};
     ///
     /// let rt = Runtime::from_dyn("my-smol", Arc::new(anyloop::rt::Smol));
-    /// assert_eq!(rt.backend(), Backend::Custom("my-smol"));
+    /// assert_eq!(rt.backend().name(), "my-smol");
     /// let answer = rt.block_on(async {
-    ///     assert_eq!(Backend::current(), Some(Backend::Custom("my-smol")));
+    ///     assert_eq!(Backend::current().map(Backend::name), Some("my-smol"));
     ///     anyloop::spawn(async { 42 }).await.unwrap()
     /// });
     /// assert_eq!(answer, 42);
     /// ```
     pub fn from_dyn(name: &'static str, rt: Arc<dyn DynRuntime>) -> Runtime {
         Runtime {
-            inner: Inner::Dyn(name, rt),
+            inner: Inner::Dyn(crate::PluginName::new(name), rt),
         }
     }
 
@@ -114,7 +115,7 @@ impl Runtime {
             Inner::Smol(rt) => crate::Handle::smol(rt.executor()),
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(rt) => crate::Handle::async_std(rt.handle()),
-            Inner::Dyn(name, rt) => crate::Handle::plugin(name, rt.clone()),
+            Inner::Dyn(name, rt) => crate::Handle::plugin(*name, rt.clone()),
         }
     }
 
@@ -297,7 +298,7 @@ pub enum BuildError {
     /// [`Backend::Custom`] was asked for: a plug-in runtime is made with
     /// [`Runtime::from_dyn`], from its value.
     #[error("the plug-in backend `{0}` is made with `Runtime::from_dyn`, not the builder")]
-    Plugin(&'static str),
+    Plugin(crate::PluginName),
 }
 
 /// Runs `future` to completion on a new runtime of the default backend and

@@ -17,7 +17,9 @@ use anyloop::rt::{BlockOn, DynRuntime};
 use anyloop::{Backend, Runtime};
 
 const NAME: &str = "pool";
-const PLUGIN: Backend = Backend::Custom(NAME);
+fn plugin_backend() -> Backend {
+    Backend::Custom(anyloop::PluginName::new(NAME))
+}
 
 /// The pool (which owns its worker threads) and the anyloop runtime over
 /// its handle.
@@ -58,11 +60,11 @@ fn on_pool_thread() -> bool {
 }
 
 #[test]
-fn the_ambient_api_runs_on_the_plugin() {
+fn the_ambient_api_runs_on_the_plugin_backend() {
     let plugin = Plugin::new(2);
-    assert_eq!(plugin.runtime.backend(), PLUGIN);
+    assert_eq!(plugin.runtime.backend(), plugin_backend());
     plugin.block_on(async {
-        assert_eq!(Backend::current(), Some(PLUGIN), "in block_on");
+        assert_eq!(Backend::current(), Some(plugin_backend()), "in block_on");
         let (backend, on_pool, nested) = anyloop::spawn(async {
             // Tasks spawned from the plug-in's tasks stay on it.
             let nested = anyloop::spawn(async { (Backend::current(), on_pool_thread()) })
@@ -72,16 +74,20 @@ fn the_ambient_api_runs_on_the_plugin() {
         })
         .await
         .unwrap();
-        assert_eq!(backend, Some(PLUGIN), "in a task of {NAME}");
+        assert_eq!(backend, Some(plugin_backend()), "in a task of {NAME}");
         assert!(on_pool, "a task of {NAME} runs on its threads");
-        assert_eq!(nested, (Some(PLUGIN), true), "a nested task of {NAME}");
+        assert_eq!(
+            nested,
+            (Some(plugin_backend()), true),
+            "a nested task of {NAME}"
+        );
 
         let blocking = anyloop::spawn_blocking(|| (Backend::current(), on_pool_thread()))
             .await
             .unwrap();
         assert_eq!(
             blocking,
-            (Some(PLUGIN), false),
+            (Some(plugin_backend()), false),
             "a blocking closure of {NAME}"
         );
 
@@ -91,7 +97,7 @@ fn the_ambient_api_runs_on_the_plugin() {
 }
 
 #[test]
-fn time_runs_on_the_plugin() {
+fn time_runs_on_the_plugin_backend() {
     Plugin::new(1).block_on(async {
         let start = std::time::Instant::now();
         anyloop::time::sleep(Duration::from_millis(10)).await;
@@ -109,7 +115,7 @@ fn time_runs_on_the_plugin() {
 }
 
 #[test]
-fn net_runs_on_the_plugin() {
+fn net_runs_on_the_plugin_backend() {
     Plugin::new(1).block_on(async {
         let listener = anyloop::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -131,7 +137,7 @@ fn net_runs_on_the_plugin() {
 }
 
 #[test]
-fn task_groups_and_handles_run_on_the_plugin() {
+fn task_groups_and_handles_run_on_the_plugin_backend() {
     let plugin = Plugin::new(2);
     let total = plugin.block_on(async {
         let group = anyloop::task::TaskGroup::<()>::new();
@@ -142,7 +148,7 @@ fn task_groups_and_handles_run_on_the_plugin() {
         let mut total = 0;
         for child in children {
             let (backend, i) = child.await.expect("a child's value");
-            assert_eq!(backend, Some(PLUGIN), "a group child of {NAME}");
+            assert_eq!(backend, Some(plugin_backend()), "a group child of {NAME}");
             total += i;
         }
         total
@@ -150,7 +156,7 @@ fn task_groups_and_handles_run_on_the_plugin() {
     assert_eq!(total, 45, "a task group's children on {NAME}");
 
     let handle = plugin.runtime.handle();
-    assert_eq!(handle.backend(), PLUGIN);
+    assert_eq!(handle.backend(), plugin_backend());
     // From a plain thread, through the handle, onto the plug-in.
     let on_pool = std::thread::spawn(move || handle.block_on(async { on_pool_thread() }))
         .join()
@@ -161,7 +167,10 @@ fn task_groups_and_handles_run_on_the_plugin() {
 
 #[test]
 fn the_builder_refuses_a_plugin_name() {
-    let err = Runtime::builder().backend(PLUGIN).build().unwrap_err();
+    let err = Runtime::builder()
+        .backend(plugin_backend())
+        .build()
+        .unwrap_err();
     assert!(
         err.to_string().contains("Runtime::from_dyn"),
         "the error names the way: {err}"
