@@ -2,10 +2,14 @@
 //! `valgrind --tool=callgrind target/release/examples/count_spawn <backend> <face> <n>`,
 //! run with two values of `n`: the difference of the instruction counts,
 //! divided by the difference of `n`, is the cost of one spawn + join.
+//! Faces: `native`, `static`, `ambient`, and `dyn` (the handle as an
+//! `Arc<dyn DynRuntime>`; its loop also clones the `Arc` once per run).
 
 use std::hint::black_box;
 
-use anyloop::rt::{AsyncStd, Smol, Spawn, Tokio};
+use std::sync::Arc;
+
+use anyloop::rt::{AsyncStd, DynRuntime, Smol, Spawn, Tokio};
 use anyloop_benches::{RUNTIMES, time_in};
 
 fn main() {
@@ -45,6 +49,33 @@ fn main() {
         ("async-std", "ambient") => time_in(&rts.async_std, n, move || async move {
             anyloop::spawn(task()).await.unwrap();
         }),
+        ("tokio", "dyn") => {
+            let rt: Arc<dyn DynRuntime> = Arc::new(Tokio);
+            time_in(&rts.tokio, n, move || {
+                let rt = rt.clone();
+                async move {
+                    rt.spawn(task()).await.unwrap();
+                }
+            })
+        }
+        ("smol", "dyn") => {
+            let rt: Arc<dyn DynRuntime> = Arc::new(Smol);
+            time_in(&rts.smol, n, move || {
+                let rt = rt.clone();
+                async move {
+                    rt.spawn(task()).await.unwrap();
+                }
+            })
+        }
+        ("async-std", "dyn") => {
+            let rt: Arc<dyn DynRuntime> = Arc::new(AsyncStd);
+            time_in(&rts.async_std, n, move || {
+                let rt = rt.clone();
+                async move {
+                    rt.spawn(task()).await.unwrap();
+                }
+            })
+        }
         other => panic!("unknown backend and face {other:?}"),
     };
 }
