@@ -97,7 +97,7 @@ pub(crate) fn plugin(name: crate::PluginName) -> std::sync::Arc<dyn DynRuntime> 
 #[cold]
 #[track_caller]
 #[allow(dead_code)]
-pub(crate) fn unsupported_on_plugin(name: &str, what: &str) -> ! {
+pub(crate) fn unsupported_on_plugin(name: crate::PluginName, what: &str) -> ! {
     panic!(
         "anyloop: {what} is not available on the plug-in runtime `{name}` \
          (with only the tokio backend compiled in)"

@@ -66,23 +66,37 @@ impl Runtime {
     /// tokio only they are an `Unsupported` error and a panic), and
     /// [`spawn_local`](crate::task::spawn_local) has no local context.
     ///
+    /// # Panics
+    ///
+    /// If `rt` is [`rt::Current`](crate::rt::Current), which would look the
+    /// plug-in up again for ever.
+    ///
     /// # Examples
     ///
-    /// Any runtime-generic value works; here, smol's handle:
+    /// A runtime of your own: here `anyloop-pool`, the fourth backend in
+    /// anyloop's repository (its `Runtime` owns the threads, its `Pool`
+    /// handle implements the core traits):
     ///
     /// ```
     /// use std::sync::Arc;
     /// use anyloop::{Backend, Runtime};
     ///
-    /// let rt = Runtime::from_dyn("my-smol", Arc::new(anyloop::rt::Smol));
-    /// assert_eq!(rt.backend().name(), "my-smol");
+    /// let pool = anyloop_pool::Runtime::new(2)?;
+    /// let rt = Runtime::from_dyn("pool", Arc::new(pool.handle()));
+    /// assert_eq!(rt.backend().name(), "pool");
     /// let answer = rt.block_on(async {
-    ///     assert_eq!(Backend::current().map(Backend::name), Some("my-smol"));
+    ///     assert_eq!(Backend::current().map(Backend::name), Some("pool"));
     ///     anyloop::spawn(async { 42 }).await.unwrap()
     /// });
     /// assert_eq!(answer, 42);
+    /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[track_caller]
     pub fn from_dyn(name: &'static str, rt: Arc<dyn DynRuntime>) -> Runtime {
+        assert!(
+            (*rt).runtime_type() != std::any::TypeId::of::<crate::rt::Current>(),
+            "anyloop: `Runtime::from_dyn` needs a runtime, not `rt::Current`"
+        );
         Runtime {
             inner: Inner::Dyn(crate::PluginName::new(name), rt),
         }

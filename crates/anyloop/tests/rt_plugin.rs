@@ -12,7 +12,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyloop::io::{AsyncReadExt, AsyncWriteExt};
 use anyloop::rt::{BlockOn, DynRuntime};
 use anyloop::{Backend, Runtime};
 
@@ -45,6 +44,8 @@ impl BlockOn for Plugin {
     }
 }
 
+// The plug-in's ambient sockets are async-io's (see `Runtime::from_dyn`).
+#[cfg(any(feature = "smol", feature = "async-std"))]
 mod kit {
     anyloop_conformance::tests!(
         backend = "pool plug-in (rt::Current)",
@@ -60,7 +61,7 @@ fn on_pool_thread() -> bool {
 }
 
 #[test]
-fn the_ambient_api_runs_on_the_plugin_backend() {
+fn the_ambient_api_runs_on_the_plugin() {
     let plugin = Plugin::new(2);
     assert_eq!(plugin.runtime.backend(), plugin_backend());
     plugin.block_on(async {
@@ -97,7 +98,7 @@ fn the_ambient_api_runs_on_the_plugin_backend() {
 }
 
 #[test]
-fn time_runs_on_the_plugin_backend() {
+fn time_runs_on_the_plugin() {
     Plugin::new(1).block_on(async {
         let start = std::time::Instant::now();
         anyloop::time::sleep(Duration::from_millis(10)).await;
@@ -114,8 +115,25 @@ fn time_runs_on_the_plugin_backend() {
     });
 }
 
+#[cfg(not(any(feature = "smol", feature = "async-std")))]
 #[test]
-fn net_runs_on_the_plugin_backend() {
+fn net_on_the_plugin_needs_async_io() {
+    Plugin::new(1).block_on(async {
+        let err = anyloop::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::Unsupported,
+            "on {NAME}: {err}"
+        );
+    });
+}
+
+#[cfg(any(feature = "smol", feature = "async-std"))]
+#[test]
+fn net_runs_on_the_plugin() {
+    use anyloop::io::{AsyncReadExt, AsyncWriteExt};
     Plugin::new(1).block_on(async {
         let listener = anyloop::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -137,7 +155,7 @@ fn net_runs_on_the_plugin_backend() {
 }
 
 #[test]
-fn task_groups_and_handles_run_on_the_plugin_backend() {
+fn task_groups_and_handles_run_on_the_plugin() {
     let plugin = Plugin::new(2);
     let total = plugin.block_on(async {
         let group = anyloop::task::TaskGroup::<()>::new();
@@ -163,6 +181,12 @@ fn task_groups_and_handles_run_on_the_plugin_backend() {
         .unwrap()
         .unwrap();
     assert!(on_pool, "a task spawned through the Handle runs on {NAME}");
+}
+
+#[test]
+#[should_panic(expected = "not `rt::Current`")]
+fn the_ambient_runtime_is_not_a_plugin() {
+    let _ = Runtime::from_dyn(NAME, Arc::new(anyloop::rt::Current));
 }
 
 #[test]

@@ -97,6 +97,10 @@ pub trait DynRuntime: Send + Sync + 'static {
     /// Spawns `task` (see [`Spawn::spawn`]).
     fn spawn_task(&self, task: Task) -> RawJoinHandle;
 
+    /// The [`TypeId`](std::any::TypeId) of the runtime type behind the
+    /// object: `TypeId::of::<R>()` for the blanket impl of `R`.
+    fn runtime_type(&self) -> std::any::TypeId;
+
     /// Runs `task` on the blocking pool (see [`Spawn::spawn_blocking`]).
     fn spawn_blocking_task(&self, task: BlockingTask) -> RawJoinHandle;
 
@@ -184,6 +188,10 @@ impl fmt::Debug for dyn DynRuntime {
 impl<R: Runtime> DynRuntime for R {
     fn spawn_task(&self, task: Task) -> RawJoinHandle {
         RawJoinHandle::new(self.spawn(task))
+    }
+
+    fn runtime_type(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<R>()
     }
 
     fn spawn_blocking_task(&self, task: BlockingTask) -> RawJoinHandle {
