@@ -6,10 +6,14 @@
 //! It also prints the loop's time per spawn + join in nanoseconds, so that
 //! interleaved runs of two builds can be compared on a busy machine (take the
 //! minimum or the median of many runs).
+//!
+//! Faces: `native`, `static`, `ambient`, and `dyn` (the handle as an
+//! `Arc<dyn DynRuntime>`; its loop also clones the `Arc` once per run).
 
 use std::hint::black_box;
+use std::sync::Arc;
 
-use anyloop::rt::{AsyncStd, Smol, Spawn, Tokio};
+use anyloop::rt::{AsyncStd, DynRuntime, Smol, Spawn, Tokio};
 use anyloop_benches::{RUNTIMES, time_in};
 
 fn main() {
@@ -49,6 +53,33 @@ fn main() {
         ("async-std", "ambient") => time_in(&rts.async_std, n, move || async move {
             anyloop::spawn(task()).await.unwrap();
         }),
+        ("tokio", "dyn") => {
+            let rt: Arc<dyn DynRuntime> = Arc::new(Tokio);
+            time_in(&rts.tokio, n, move || {
+                let rt = rt.clone();
+                async move {
+                    rt.spawn(task()).await.unwrap();
+                }
+            })
+        }
+        ("smol", "dyn") => {
+            let rt: Arc<dyn DynRuntime> = Arc::new(Smol);
+            time_in(&rts.smol, n, move || {
+                let rt = rt.clone();
+                async move {
+                    rt.spawn(task()).await.unwrap();
+                }
+            })
+        }
+        ("async-std", "dyn") => {
+            let rt: Arc<dyn DynRuntime> = Arc::new(AsyncStd);
+            time_in(&rts.async_std, n, move || {
+                let rt = rt.clone();
+                async move {
+                    rt.spawn(task()).await.unwrap();
+                }
+            })
+        }
         other => panic!("unknown backend and face {other:?}"),
     };
     println!("{:.1}", time.as_secs_f64() * 1e9 / n as f64);

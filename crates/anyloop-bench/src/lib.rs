@@ -251,8 +251,76 @@ fn command_line() -> String {
 }
 
 /// What every run shares: where, how often, how many threads.
+/// A plug-in runtime to compare with the built-in backends: any
+/// [`DynRuntime`](anyloop::rt::DynRuntime), run through
+/// [`anyloop::Runtime::from_dyn`] and reported as
+/// [`Backend::Custom`]`(name)`.
+///
+/// `make(threads)` is called once per run with the run's thread count and
+/// returns the runtime's handle and the value that owns its threads (kept
+/// alive until the run ends).
+///
+/// # Examples
+///
+/// Smol's handle stands in for an in-house runtime here:
+///
+/// ```
+/// use std::sync::Arc;
+/// use anyloop_bench::{Compare, Plugin};
+///
+/// let plugin = Plugin::new("my-runtime", |_threads| {
+///     Ok((Arc::new(anyloop::rt::Smol) as Arc<dyn anyloop::rt::DynRuntime>, Box::new(()) as _))
+/// });
+/// let report = Compare::new("spawn")
+///     .backends(vec![])
+///     .plugin(plugin)
+///     .repeat(2)
+///     .run(|| async { anyloop::spawn(async {}).await.unwrap() })?;
+/// assert_eq!(report.workloads[0].cases[0].cells[0].backend, "my-runtime");
+/// # Ok::<(), anyloop_bench::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Plugin {
+    name: &'static str,
+    make: Arc<PluginFactory>,
+}
+
+type PluginFactory = dyn Fn(usize) -> std::io::Result<(Arc<dyn anyloop::rt::DynRuntime>, Box<dyn std::any::Any>)>
+    + Send
+    + Sync;
+
+impl Plugin {
+    /// A plug-in named `name`, made by `make(threads)`.
+    pub fn new<F>(name: &'static str, make: F) -> Plugin
+    where
+        F: Fn(usize) -> std::io::Result<(Arc<dyn anyloop::rt::DynRuntime>, Box<dyn std::any::Any>)>
+            + Send
+            + Sync
+            + 'static,
+    {
+        Plugin {
+            name,
+            make: Arc::new(make),
+        }
+    }
+
+    /// The name it is reported under.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Common {
+    plugins: Vec<Plugin>,
     backends: Vec<Backend>,
     threads: usize,
     repeat: usize,
@@ -269,7 +337,7 @@ impl Common {
         if self.threads == 0 {
             return Err(Error::BadThreads("0".to_owned()));
         }
-        if self.backends.is_empty() {
+        if self.backends.is_empty() && self.plugins.is_empty() {
             return Err(Error::EmptyList {
                 what: "backends",
                 valid: Backend::available()
@@ -302,11 +370,24 @@ fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result
     common.validate()?;
     let started = Instant::now();
     let date = report::now_utc();
-    let runtimes = common
+    let mut runtimes = common
         .backends
         .iter()
         .map(|&b| Ok((b, engine::runtime(b, common.threads)?)))
         .collect::<Result<Vec<_>, Error>>()?;
+    // The values owning the plug-ins' threads, dropped after the runtimes.
+    let mut plugin_owners = Vec::new();
+    for plugin in &common.plugins {
+        let (rt, owner) = (plugin.make)(common.threads).map_err(|err| Error::Runtime {
+            backend: plugin.name,
+            source: anyloop::BuildError::Io(err),
+        })?;
+        plugin_owners.push(owner);
+        runtimes.push((
+            Backend::Custom(anyloop::PluginName::new(plugin.name)),
+            anyloop::Runtime::from_dyn(plugin.name, rt),
+        ));
+    }
     let servers = if plans.iter().any(|p| p.servers) {
         Some(Arc::new(servers::Servers::start().map_err(Error::Servers)?))
     } else {
@@ -424,6 +505,7 @@ fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result
     }
     bar.finish_and_clear();
     drop(runtimes);
+    drop(plugin_owners);
     Ok(Report {
         schema: SCHEMA.to_owned(),
         title: title.to_owned(),
@@ -439,7 +521,9 @@ fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result
             backends: common
                 .backends
                 .iter()
-                .map(|b| b.name().to_owned())
+                .map(|b| b.name())
+                .chain(common.plugins.iter().map(|p| p.name))
+                .map(str::to_owned)
                 .collect(),
             servers_backend: servers.as_ref().map(|s| s.backend.name().to_owned()),
         },
@@ -490,6 +574,7 @@ impl Suite {
             mode,
             workloads: workload_names(),
             common: Common {
+                plugins: Vec::new(),
                 backends: Backend::available().to_vec(),
                 threads: cores(),
                 repeat: mode.repeat(),
@@ -514,6 +599,25 @@ impl Suite {
     /// ```
     pub fn backends(mut self, backends: Vec<Backend>) -> Suite {
         self.common.backends = backends;
+        self
+    }
+
+    /// Adds a plug-in runtime after the backends (see [`Plugin`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use anyloop_bench::{Mode, Plugin, Suite};
+    ///
+    /// let plugin = Plugin::new("mine", |_| {
+    ///     Ok((Arc::new(anyloop::rt::Smol) as Arc<dyn anyloop::rt::DynRuntime>, Box::new(()) as _))
+    /// });
+    /// let suite = Suite::new(Mode::Quick).plugin(plugin);
+    /// # let _ = suite;
+    /// ```
+    pub fn plugin(mut self, plugin: Plugin) -> Suite {
+        self.common.plugins.push(plugin);
         self
     }
 
@@ -678,6 +782,7 @@ impl Compare {
         Compare {
             name: name.into(),
             common: Common {
+                plugins: Vec::new(),
                 backends: Backend::available().to_vec(),
                 threads: cores(),
                 repeat: 10,
@@ -698,6 +803,25 @@ impl Compare {
     /// ```
     pub fn backends(mut self, backends: Vec<Backend>) -> Compare {
         self.common.backends = backends;
+        self
+    }
+
+    /// Adds a plug-in runtime after the backends (see [`Plugin`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use anyloop_bench::{Compare, Plugin};
+    ///
+    /// let plugin = Plugin::new("mine", |_| {
+    ///     Ok((Arc::new(anyloop::rt::Smol) as Arc<dyn anyloop::rt::DynRuntime>, Box::new(()) as _))
+    /// });
+    /// let compare = Compare::new("my code").plugin(plugin);
+    /// # let _ = compare;
+    /// ```
+    pub fn plugin(mut self, plugin: Plugin) -> Compare {
+        self.common.plugins.push(plugin);
         self
     }
 

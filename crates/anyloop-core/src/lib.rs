@@ -11,6 +11,8 @@
 //! - the shared time types, written once over any [`Timer`]:
 //!   [`time::Sleep`], [`time::Timeout`], [`time::Interval`] and
 //!   [`time::Elapsed`].
+//! - the object-safe face, [`dyn_rt::DynRuntime`]: every [`Runtime`] as a
+//!   value behind `Arc<dyn DynRuntime>`, which is a [`Runtime`] again.
 //!
 //! Application and library code normally uses the `anyloop` crate, which
 //! re-exports these traits and adds the ambient API (`anyloop::spawn`,
@@ -43,6 +45,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod dyn_rt;
 pub mod local;
 pub mod net;
 pub mod task;

@@ -43,6 +43,77 @@ pub enum Backend {
     /// Legacy: discontinued upstream (RUSTSEC-2025-0052).
     #[cfg(feature = "async-std")]
     AsyncStd,
+    /// A plug-in runtime, by the name it was given: any
+    /// [`DynRuntime`](crate::rt::DynRuntime) run by
+    /// [`Runtime::from_dyn`](crate::Runtime::from_dyn). Never chosen by
+    /// default, parsed or listed in [`available`](Backend::available).
+    ///
+    /// ```
+    /// use anyloop::{Backend, PluginName};
+    ///
+    /// let backend = Backend::Custom(PluginName::new("pool"));
+    /// assert_eq!(backend.name(), "pool");
+    /// assert_eq!(backend.to_string(), "pool");
+    /// ```
+    Custom(PluginName),
+}
+
+/// The name of a plug-in runtime ([`Backend::Custom`]), interned: one byte,
+/// so that a `Backend` stays two bytes and the built-in backends' dispatch
+/// (which copies it on every poll of a task) costs what it did.
+///
+/// # Panics
+///
+/// [`PluginName::new`] panics after 255 distinct names in one process.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::PluginName;
+///
+/// let pool = PluginName::new("pool");
+/// assert_eq!(pool, PluginName::new("pool"));
+/// assert_eq!(pool.as_str(), "pool");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PluginName(u8);
+
+static PLUGIN_NAMES: std::sync::RwLock<Vec<&'static str>> = std::sync::RwLock::new(Vec::new());
+
+impl PluginName {
+    /// The interned `name`: the same value for the same name.
+    #[track_caller]
+    pub fn new(name: &'static str) -> PluginName {
+        let mut names = PLUGIN_NAMES.write().unwrap_or_else(|e| e.into_inner());
+        let index = match names.iter().position(|&known| known == name) {
+            Some(index) => index,
+            None => {
+                names.push(name);
+                names.len() - 1
+            }
+        };
+        match u8::try_from(index) {
+            Ok(index) if index < u8::MAX => PluginName(index),
+            _ => panic!("anyloop: more than 255 distinct plug-in runtime names"),
+        }
+    }
+
+    /// The name.
+    pub fn as_str(self) -> &'static str {
+        PLUGIN_NAMES.read().unwrap_or_else(|e| e.into_inner())[usize::from(self.0)]
+    }
+}
+
+impl fmt::Debug for PluginName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for PluginName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// The environment variable that picks the default backend.
@@ -64,9 +135,9 @@ impl Backend {
         ]
     }
 
-    /// The backend's name: `tokio`, `async-std` or `smol`; also the name of
-    /// its cargo feature.
-    pub const fn name(self) -> &'static str {
+    /// The backend's name: `tokio`, `async-std` or `smol`, also the name of
+    /// its cargo feature; a plug-in's own name for [`Backend::Custom`].
+    pub fn name(self) -> &'static str {
         match self {
             #[cfg(feature = "tokio")]
             Backend::Tokio => "tokio",
@@ -74,6 +145,7 @@ impl Backend {
             Backend::Smol => "smol",
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => "async-std",
+            Backend::Custom(name) => name.as_str(),
         }
     }
 

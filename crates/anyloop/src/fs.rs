@@ -77,6 +77,15 @@ macro_rules! on_backend {
                 use ::anyloop_async_io as $m;
                 $body
             }
+            // async-io's files run on the `blocking` pool, which needs no
+            // runtime: a plug-in runtime gets them too.
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            crate::Backend::Custom(_) => {
+                use ::anyloop_async_io as $m;
+                $body
+            }
+            #[cfg(not(any(feature = "smol", feature = "async-std")))]
+            crate::Backend::Custom(name) => crate::rt::unsupported_on_plugin(name, "anyloop::fs"),
         }
     };
 }
@@ -665,6 +674,10 @@ impl OpenOptions {
             crate::Backend::Smol => self.open_async_io(path.as_ref()).await,
             #[cfg(feature = "async-std")]
             crate::Backend::AsyncStd => self.open_async_io(path.as_ref()).await,
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            crate::Backend::Custom(_) => self.open_async_io(path.as_ref()).await,
+            #[cfg(not(any(feature = "smol", feature = "async-std")))]
+            crate::Backend::Custom(name) => crate::rt::unsupported_on_plugin(name, "anyloop::fs"),
         }
     }
 

@@ -45,6 +45,7 @@ enum Inner {
     Smol(Option<Weak<SmolExecutor>>),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::RuntimeHandle),
+    Dyn(crate::PluginName, std::sync::Arc<dyn crate::rt::DynRuntime>),
 }
 
 #[cfg(feature = "smol")]
@@ -90,6 +91,7 @@ impl Handle {
             ),
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => Inner::AsyncStd(anyloop_async_std::RuntimeHandle::current()),
+            Backend::Custom(name) => Inner::Dyn(name, crate::rt::dyn_rt::current()?),
         };
         Some(Handle { inner })
     }
@@ -105,6 +107,15 @@ impl Handle {
     pub(crate) fn smol(executor: &std::sync::Arc<SmolExecutor>) -> Handle {
         Handle {
             inner: Inner::Smol(Some(std::sync::Arc::downgrade(executor))),
+        }
+    }
+
+    pub(crate) fn plugin(
+        name: crate::PluginName,
+        rt: std::sync::Arc<dyn crate::rt::DynRuntime>,
+    ) -> Handle {
+        Handle {
+            inner: Inner::Dyn(name, rt),
         }
     }
 
@@ -124,6 +135,7 @@ impl Handle {
             Inner::Smol(_) => Backend::Smol,
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(_) => Backend::AsyncStd,
+            Inner::Dyn(name, _) => Backend::Custom(name),
         }
     }
 
@@ -151,6 +163,7 @@ impl Handle {
             },
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(handle) => handle.spawn(future).into(),
+            Inner::Dyn(_, rt) => crate::rt::Spawn::spawn(rt, future).into(),
         }
     }
 

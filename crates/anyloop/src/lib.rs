@@ -50,6 +50,64 @@
 //! features to enable. Tests use [`#[anyloop::test]`](test), which runs the
 //! test once on every enabled backend.
 //!
+//! # Which face do I use?
+//!
+//! The same runtimes, three ways to reach them:
+//!
+//! - **static** ([`rt`]): generic code over [`rt::Runtime`], given a
+//!   backend's handle. Zero cost: it compiles to the runtime's own calls.
+//!   For libraries whose hot paths matter and whose users accept a type
+//!   parameter.
+//! - **ambient** ([`spawn`], [`time`], [`net`], ...): no generics and no
+//!   value to pass; the runtime running the caller is found per call (one
+//!   thread-local read inside anyloop's tasks).
+//! - **dyn** ([`rt::DynRuntime`]): the runtime as a value,
+//!   `Arc<dyn DynRuntime>`, to keep in a struct without a type parameter, or
+//!   to hand anyloop a runtime of your own ([`Runtime::from_dyn`] then runs
+//!   the ambient API on it). Every `Runtime` is one, and
+//!   `Arc<dyn DynRuntime>` is a `Runtime` again.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use anyloop::rt::{Current, DynRuntime, Runtime, Spawn};
+//!
+//! // static: generic over the runtime
+//! async fn answer<R: Runtime>(rt: &R) -> u32 {
+//!     rt.spawn(async { 42 }).await.unwrap()
+//! }
+//!
+//! // dyn: a value in a struct
+//! struct Service {
+//!     rt: Arc<dyn DynRuntime>,
+//! }
+//!
+//! anyloop::run(async {
+//!     assert_eq!(answer(&Current).await, 42);
+//!     // ambient: no runtime in sight
+//!     assert_eq!(anyloop::spawn(async { 42 }).await.unwrap(), 42);
+//!     let service = Service { rt: Arc::new(Current) };
+//!     assert_eq!(answer(&service.rt).await, 42);
+//! });
+//! ```
+//!
+//! What each costs, per spawn + join of a task on a current-thread runtime
+//! (async-std: one worker): the time as a ratio to the runtime's own call
+//! (criterion, `benches/dyn_face.rs`, two runs on a shared 2-core machine),
+//! and instructions and heap allocations (valgrind,
+//! `benches/examples/count_spawn.rs`):
+//!
+//! | face | tokio | smol | async-std | allocations |
+//! |---|---|---|---|---|
+//! | static | 0.89–1.08× (2295 instr.) | 1.05–1.09× (1997) | 1.33–1.45× (2359) | 1 |
+//! | ambient | 0.96–1.20× (2384) | 1.00–1.21× (2076) | 1.41–1.43× (2460) | 1 |
+//! | dyn | 1.18–1.35× (3216) | 1.24–1.36× (2688) | 1.60–1.61× (3047) | 3 |
+//!
+//! The dyn face's two extra allocations are the task's box (future and
+//! output together) and the box of the backend's join handle; about 700
+//! instructions, 50–80 ns. `sleep(0)`, a timeout on a ready future and a
+//! TCP ping-pong cost the same through all three faces, within the runs'
+//! noise (the timer is boxed only for a sleep that really waits).
+//!
 //! # What each backend does
 //!
 //! Every behaviour below is the same on all backends and pinned by the
@@ -245,7 +303,7 @@ pub use anyloop_macros::main;
 /// # fn main() {}
 /// ```
 pub use anyloop_macros::test;
-pub use backend::{BACKEND_ENV, Backend, BackendError};
+pub use backend::{BACKEND_ENV, Backend, BackendError, PluginName};
 pub use combinators::{
     as_completed, gather, map_concurrent, map_concurrent_unordered, race, try_gather,
 };

@@ -32,9 +32,17 @@ use std::time::Instant;
 
 #[cfg(feature = "async-std")]
 pub use anyloop_async_std::AsyncStd;
+use anyloop_core::dyn_rt as dyn_core;
+pub use anyloop_core::dyn_rt::DynRuntime;
 pub use anyloop_core::net::Net;
 use anyloop_core::time::clock::{self, Clocked};
 pub use anyloop_core::{BlockOn, Runtime, Spawn, Timer, TimerExt};
+
+/// The dyn face's types: [`DynRuntime`]'s join handle, timer and sockets,
+/// and the dyn runtime in context.
+pub mod dyn_rt {
+    pub use anyloop_core::dyn_rt::*;
+}
 
 /// The socket traits of the static face, which every backend's socket types
 /// (and the ambient ones of [`crate::net`]) implement.
@@ -73,6 +81,27 @@ pub(crate) fn no_runtime() -> ! {
         "anyloop: no runtime runs this thread. Start one with `anyloop::run`, \
          `#[anyloop::main]` or `anyloop::Runtime::block_on` (or the backend's own), \
          or enable anyloop's `smol` feature to fall back to smol's global executor"
+    )
+}
+
+/// The plug-in runtime `name` that runs the caller (see
+/// [`crate::Runtime::from_dyn`]).
+#[cold]
+#[track_caller]
+pub(crate) fn plugin(name: crate::PluginName) -> std::sync::Arc<dyn DynRuntime> {
+    dyn_core::current().unwrap_or_else(|| {
+        panic!("anyloop: the plug-in runtime `{name}` is not in context on this thread")
+    })
+}
+
+/// What the plug-in runtime `name` cannot do (see [`crate::Runtime::from_dyn`]).
+#[cold]
+#[track_caller]
+#[allow(dead_code)]
+pub(crate) fn unsupported_on_plugin(name: crate::PluginName, what: &str) -> ! {
+    panic!(
+        "anyloop: {what} is not available on the plug-in runtime `{name}` \
+         (with only the tokio backend compiled in)"
     )
 }
 
@@ -173,6 +202,7 @@ impl Spawn for Current {
             Backend::Smol => JoinHandle::from(Smol.spawn(future)),
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
+            Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(future)),
         }
     }
 
@@ -204,6 +234,7 @@ impl Spawn for Current {
             Backend::Smol => JoinHandle::from(Smol.spawn_blocking(f)),
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn_blocking(f)),
+            Backend::Custom(name) => JoinHandle::from(plugin(name).spawn_blocking(f)),
         }
     }
 }
@@ -222,6 +253,7 @@ where
         Backend::Smol => JoinHandle::from(Smol.spawn(future)),
         #[cfg(feature = "async-std")]
         Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
+        Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(future)),
     }
 }
 
@@ -242,6 +274,7 @@ enum Delay {
     Smol(<Smol as Timer>::Delay),
     #[cfg(feature = "async-std")]
     AsyncStd(<AsyncStd as Timer>::Delay),
+    Dyn(dyn_core::DynDelay),
 }
 
 impl Future for CurrentDelay {
@@ -256,6 +289,7 @@ impl Future for CurrentDelay {
             Delay::Smol(delay) => Pin::new(delay).poll(cx).map(drop),
             #[cfg(feature = "async-std")]
             Delay::AsyncStd(delay) => Pin::new(delay).poll(cx).map(drop),
+            Delay::Dyn(delay) => Pin::new(delay).poll(cx),
         }
     }
 }
@@ -273,6 +307,7 @@ impl Timer for Current {
             Backend::Smol => Delay::Smol(Smol.delay_until(deadline)),
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => Delay::AsyncStd(AsyncStd.delay_until(deadline)),
+            Backend::Custom(name) => Delay::Dyn(Timer::delay_until(&plugin(name), deadline)),
         };
         CurrentDelay { inner }
     }
@@ -286,6 +321,7 @@ impl Timer for Current {
             Delay::Smol(delay) => Smol.reset(Pin::new(delay), deadline),
             #[cfg(feature = "async-std")]
             Delay::AsyncStd(delay) => AsyncStd.reset(Pin::new(delay), deadline),
+            Delay::Dyn(delay) => delay.reset(deadline),
         }
     }
 }

@@ -4,9 +4,11 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 
+use std::sync::Arc;
+
 use anyloop_core::time::clock::Clock;
 
-use crate::rt::BlockOn;
+use crate::rt::{BlockOn, DynRuntime};
 use crate::{Backend, BackendError};
 
 /// A runtime of one of the compiled-in backends, started by anyloop.
@@ -36,6 +38,7 @@ enum Inner {
     Smol(anyloop_smol::Runtime),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::Runtime),
+    Dyn(crate::PluginName, Arc<dyn DynRuntime>),
 }
 
 impl Runtime {
@@ -46,6 +49,59 @@ impl Runtime {
     /// See [`Builder::build`].
     pub fn new() -> Result<Runtime, BuildError> {
         Builder::new().build()
+    }
+
+    /// A runtime over a plug-in, `rt`, named `name` in reports
+    /// ([`Backend::Custom`], with the [`PluginName`](crate::PluginName)
+    /// of `name`).
+    ///
+    /// Inside [`block_on`](Runtime::block_on) the ambient API runs on the
+    /// plug-in: [`spawn`](crate::spawn) and
+    /// [`spawn_blocking`](crate::spawn_blocking) go to its
+    /// [`DynRuntime::spawn_task`], [`time`](crate::time) to its timer, and
+    /// tasks spawned from its tasks stay on it; [`Backend::current`] is
+    /// `Backend::Custom(name)`. `block_on` polls the future on the calling
+    /// thread, which parks between polls; the plug-in's own threads run its
+    /// tasks. What the plug-in does not provide comes from runtime-free
+    /// parts: [`net`](crate::net) and [`fs`](crate::fs) use async-io's
+    /// sockets and files (with the `smol` or `async-std` feature; with
+    /// tokio only they are an `Unsupported` error and a panic), and
+    /// [`spawn_local`](crate::task::spawn_local) has no local context.
+    ///
+    /// # Panics
+    ///
+    /// If `rt` is [`rt::Current`](crate::rt::Current), which would look the
+    /// plug-in up again for ever.
+    ///
+    /// # Examples
+    ///
+    /// A runtime of your own: here `anyloop-pool`, the fourth backend in
+    /// anyloop's repository (its `Runtime` owns the threads, its `Pool`
+    /// handle implements the core traits):
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use anyloop::{Backend, Runtime};
+    ///
+    /// let pool = anyloop_pool::Runtime::new(2)?;
+    /// let rt = Runtime::from_dyn("pool", Arc::new(pool.handle()));
+    /// assert_eq!(rt.backend().name(), "pool");
+    /// let answer = rt.block_on(async {
+    ///     assert_eq!(Backend::current().map(Backend::name), Some("pool"));
+    ///     anyloop::spawn(async { 42 }).await.unwrap()
+    /// });
+    /// assert_eq!(answer, 42);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn from_dyn(name: &'static str, rt: Arc<dyn DynRuntime>) -> Runtime {
+        assert!(
+            (*rt).runtime_type() != std::any::TypeId::of::<crate::rt::Current>(),
+            "anyloop: `Runtime::from_dyn` needs a runtime, not `rt::Current`"
+        );
+        Runtime {
+            inner: Inner::Dyn(crate::PluginName::new(name), rt),
+        }
     }
 
     /// Returns a builder to choose the backend and the threads.
@@ -62,6 +118,7 @@ impl Runtime {
             Inner::Smol(_) => Backend::Smol,
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(_) => Backend::AsyncStd,
+            Inner::Dyn(name, _) => Backend::Custom(name),
         }
     }
 
@@ -74,6 +131,7 @@ impl Runtime {
             Inner::Smol(rt) => crate::Handle::smol(rt.executor()),
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(rt) => crate::Handle::async_std(rt.handle()),
+            Inner::Dyn(name, rt) => crate::Handle::plugin(*name, rt.clone()),
         }
     }
 
@@ -98,6 +156,10 @@ impl Runtime {
             Inner::Smol(rt) => rt.block_on(future),
             #[cfg(feature = "async-std")]
             Inner::AsyncStd(rt) => rt.block_on(future),
+            Inner::Dyn(_, rt) => {
+                let _context = crate::rt::dyn_rt::enter(rt);
+                futures_lite::future::block_on(future)
+            }
         }
     }
 }
@@ -232,6 +294,7 @@ impl Builder {
                 anyloop_async_io::start_reactor()?;
                 Inner::AsyncStd(anyloop_async_std::Runtime::new(workers))
             }
+            Backend::Custom(name) => return Err(BuildError::Plugin(name)),
         };
         Ok(Runtime { inner })
     }
@@ -250,6 +313,10 @@ pub enum BuildError {
     /// The runtime failed to start.
     #[error("the runtime failed to start: {0}")]
     Io(#[from] io::Error),
+    /// [`Backend::Custom`] was asked for: a plug-in runtime is made with
+    /// [`Runtime::from_dyn`], from its value.
+    #[error("the plug-in backend `{0}` is made with `Runtime::from_dyn`, not the builder")]
+    Plugin(crate::PluginName),
 }
 
 /// Runs `future` to completion on a new runtime of the default backend and

@@ -133,6 +133,7 @@ enum Inner<T: Send + 'static> {
     Smol(anyloop_smol::JoinHandle<T>),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::JoinHandle<T>),
+    Dyn(anyloop_core::dyn_rt::DynJoinHandle<T>),
 }
 
 /// `dispatch!(expr, handle => body)` runs `body` with the backend's handle.
@@ -145,6 +146,7 @@ macro_rules! dispatch {
             Inner::Smol($handle) => $body,
             #[cfg(feature = "async-std")]
             Inner::AsyncStd($handle) => $body,
+            Inner::Dyn($handle) => $body,
         }
     };
 }
@@ -165,6 +167,15 @@ from_backend! {
     "tokio", Tokio, anyloop_tokio::JoinHandle<T>;
     "smol", Smol, anyloop_smol::JoinHandle<T>;
     "async-std", AsyncStd, anyloop_async_std::JoinHandle<T>;
+}
+
+impl<T: Send + 'static> From<anyloop_core::dyn_rt::DynJoinHandle<T>> for JoinHandle<T> {
+    #[inline]
+    fn from(handle: anyloop_core::dyn_rt::DynJoinHandle<T>) -> Self {
+        JoinHandle {
+            inner: Inner::Dyn(handle),
+        }
+    }
 }
 
 impl<T: Send + 'static> Future for JoinHandle<T> {

@@ -157,6 +157,24 @@ macro_rules! make {
                 type $R = crate::rt::AsyncStd;
                 $body.map(Into::into)
             }
+            // A plug-in runtime's ambient sockets are async-io's, which work
+            // under any runtime (async-io drives its reactor itself when no
+            // thread blocks on it).
+            #[cfg(feature = "smol")]
+            crate::Backend::Custom(_) => {
+                type $R = crate::rt::Smol;
+                $body.map(Into::into)
+            }
+            #[cfg(all(feature = "async-std", not(feature = "smol")))]
+            crate::Backend::Custom(_) => {
+                type $R = crate::rt::AsyncStd;
+                $body.map(Into::into)
+            }
+            #[cfg(not(any(feature = "smol", feature = "async-std")))]
+            crate::Backend::Custom(name) => Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                format!("anyloop::net on the plug-in runtime `{name}` needs the smol or async-std feature"),
+            )),
         }
     };
 }

@@ -138,6 +138,7 @@ fn spawn_unit<F: Future<Output = ()> + 'static>(task: F) -> Option<Inner> {
         Backend::Smol => anyloop_smol::try_spawn_local(future).map(Inner::Smol),
         #[cfg(feature = "async-std")]
         Backend::AsyncStd => anyloop_async_std::try_spawn_local(future).map(Inner::AsyncStd),
+        Backend::Custom(_) => None,
     }
 }
 
@@ -149,6 +150,9 @@ fn has_local_context(backend: Backend) -> bool {
         Backend::Smol => anyloop_smol::in_local_context(),
         #[cfg(feature = "async-std")]
         Backend::AsyncStd => anyloop_async_std::in_local_context(),
+        // A plug-in runtime has no local context (`DynRuntime` has no
+        // local spawn).
+        Backend::Custom(_) => false,
     }
 }
 
