@@ -212,7 +212,7 @@
 //! | hyper's `rt` traits | hyper 1.x HTTP/1 and HTTP/2 clients and servers; tower services (an axum `Router`) served through hyper's connection builders | feature `hyper`: [`hyper::Executor`], [`hyper::Timer`]; the streams are hyper I/O (no `TokioIo`) |
 //! | a tokio runtime (`tokio::spawn`, `tokio::time`, `tokio::net`) | reqwest, tonic, hyper-util's legacy client, tokio-based database drivers | feature `compat`: wrap the code that calls them in [`compat::tokio`] |
 //! | `!Send` futures | `Rc`/`RefCell` state, single-threaded GUI or interpreter bindings | [`task::spawn_local`] inside any `block_on` |
-//! | task spans | `tracing` subscribers, tokio-console-style views of spans | feature `tracing`: every task runs in its spawner's span; [`task::Builder::name`] |
+//! | task spans | `tracing` subscribers (`tracing-subscriber`'s fmt, OpenTelemetry exporters) | feature `tracing`: every task runs in its spawner's span; [`task::Builder::name`] |
 //!
 //! On the tokio backend all of these are native or no-ops: `compat::tokio`
 //! polls its future as it is, and hyper's executor is `tokio::spawn`. On
