@@ -53,25 +53,14 @@ pub(crate) fn poll_read_tokio<R: AsyncRead + ?Sized>(
     std::task::Poll::Ready(Ok(()))
 }
 
-/// Implements tokio's `AsyncRead`/`AsyncWrite` (feature `tokio-io`) for
-/// types that implement futures-io's, by forwarding to them.
-macro_rules! tokio_io {
-    (read: $($name:ident),*) => {$(
-        #[cfg(feature = "tokio-io")]
-        impl tokio::io::AsyncRead for $name {
-            #[inline]
-            fn poll_read(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &mut tokio::io::ReadBuf<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                crate::io::poll_read_tokio(self, cx, buf)
-            }
-        }
-    )*};
-    (write: $($name:ident),*) => {$(
-        #[cfg(feature = "tokio-io")]
-        impl tokio::io::AsyncWrite for $name {
+/// Implements a write trait with the shape of futures-io's `AsyncWrite`
+/// (tokio's `AsyncWrite` and hyper's `Write` have the same methods, with
+/// `poll_close` named `poll_shutdown`) behind `feature`, by forwarding to
+/// futures-io's.
+macro_rules! forward_write {
+    ($feature:literal, $trait:path, $name:ident) => {
+        #[cfg(feature = $feature)]
+        impl $trait for $name {
             #[inline]
             fn poll_write(
                 self: std::pin::Pin<&mut Self>,
@@ -110,6 +99,27 @@ macro_rules! tokio_io {
                 futures_io::AsyncWrite::poll_close(self, cx)
             }
         }
+    };
+}
+
+/// Implements tokio's `AsyncRead`/`AsyncWrite` (feature `tokio-io`) for
+/// types that implement futures-io's, by forwarding to them.
+macro_rules! tokio_io {
+    (read: $($name:ident),*) => {$(
+        #[cfg(feature = "tokio-io")]
+        impl tokio::io::AsyncRead for $name {
+            #[inline]
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut tokio::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                crate::io::poll_read_tokio(self, cx, buf)
+            }
+        }
+    )*};
+    (write: $($name:ident),*) => {$(
+        crate::io::forward_write!("tokio-io", tokio::io::AsyncWrite, $name);
     )*};
 }
 
@@ -168,47 +178,8 @@ macro_rules! hyper_io {
         }
     )*};
     (write: $($name:ident),*) => {$(
-        #[cfg(feature = "hyper")]
-        impl ::hyper::rt::Write for $name {
-            #[inline]
-            fn poll_write(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &[u8],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                futures_io::AsyncWrite::poll_write(self, cx, buf)
-            }
-
-            #[inline]
-            fn poll_write_vectored(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                bufs: &[std::io::IoSlice<'_>],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
-            }
-
-            fn is_write_vectored(&self) -> bool {
-                true
-            }
-
-            #[inline]
-            fn poll_flush(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                futures_io::AsyncWrite::poll_flush(self, cx)
-            }
-
-            #[inline]
-            fn poll_shutdown(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                futures_io::AsyncWrite::poll_close(self, cx)
-            }
-        }
+        crate::io::forward_write!("hyper", ::hyper::rt::Write, $name);
     )*};
 }
 
-pub(crate) use {hyper_io, io_types, tokio_io};
+pub(crate) use {forward_write, hyper_io, io_types, tokio_io};
