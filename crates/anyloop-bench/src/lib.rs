@@ -383,10 +383,12 @@ fn execute(title: &str, mode: &str, common: &Common, plans: Vec<Plan>) -> Result
             source: anyloop::BuildError::Io(err),
         })?;
         plugin_owners.push(owner);
-        runtimes.push((
-            Backend::Custom(anyloop::PluginName::new(plugin.name)),
-            anyloop::Runtime::from_dyn(plugin.name, rt),
-        ));
+        let runtime =
+            anyloop::Runtime::from_dyn(plugin.name, rt).map_err(|source| Error::Runtime {
+                backend: plugin.name,
+                source,
+            })?;
+        runtimes.push((runtime.backend(), runtime));
     }
     let servers = if plans.iter().any(|p| p.servers) {
         Some(Arc::new(servers::Servers::start().map_err(Error::Servers)?))

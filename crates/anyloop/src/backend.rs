@@ -84,18 +84,22 @@ impl PluginName {
     /// The interned `name`: the same value for the same name.
     #[track_caller]
     pub fn new(name: &'static str) -> PluginName {
+        PluginName::try_new(name)
+            .unwrap_or_else(|| panic!("anyloop: more than 255 distinct plug-in runtime names"))
+    }
+
+    /// The interned `name`; `None` once 255 distinct names are taken.
+    pub(crate) fn try_new(name: &'static str) -> Option<PluginName> {
         let mut names = PLUGIN_NAMES.write().unwrap_or_else(|e| e.into_inner());
         let index = match names.iter().position(|&known| known == name) {
             Some(index) => index,
-            None => {
+            None if names.len() < usize::from(u8::MAX) => {
                 names.push(name);
                 names.len() - 1
             }
+            None => return None,
         };
-        match u8::try_from(index) {
-            Ok(index) if index < u8::MAX => PluginName(index),
-            _ => panic!("anyloop: more than 255 distinct plug-in runtime names"),
-        }
+        u8::try_from(index).ok().map(PluginName)
     }
 
     /// The name.

@@ -68,10 +68,13 @@ impl Runtime {
     /// tokio only they are an `Unsupported` error and a panic), and
     /// [`spawn_local`](crate::task::spawn_local) has no local context.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// If `rt` is [`rt::Current`](crate::rt::Current), which would look the
-    /// plug-in up again for ever.
+    /// [`BuildError::NotAPlugin`] if `rt` is
+    /// [`rt::Current`](crate::rt::Current) (which would look the plug-in up
+    /// again for ever), and [`BuildError::PluginName`] if `name` is empty,
+    /// the name of a built-in backend (`tokio`, `smol`, `async-std`), or the
+    /// 256th distinct plug-in name of the process.
     ///
     /// # Examples
     ///
@@ -84,24 +87,27 @@ impl Runtime {
     /// use anyloop::{Backend, Runtime};
     ///
     /// let pool = anyloop_pool::Runtime::new(2)?;
-    /// let rt = Runtime::from_dyn("pool", Arc::new(pool.handle()));
+    /// let rt = Runtime::from_dyn("pool", Arc::new(pool.handle()))?;
     /// assert_eq!(rt.backend().name(), "pool");
     /// let answer = rt.block_on(async {
     ///     assert_eq!(Backend::current().map(Backend::name), Some("pool"));
     ///     anyloop::spawn(async { 42 }).await.unwrap()
     /// });
     /// assert_eq!(answer, 42);
-    /// # Ok::<(), std::io::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[track_caller]
-    pub fn from_dyn(name: &'static str, rt: Arc<dyn DynRuntime>) -> Runtime {
-        assert!(
-            (*rt).runtime_type() != std::any::TypeId::of::<crate::rt::Current>(),
-            "anyloop: `Runtime::from_dyn` needs a runtime, not `rt::Current`"
-        );
-        Runtime {
-            inner: Inner::Dyn(crate::PluginName::new(name), rt),
+    pub fn from_dyn(name: &'static str, rt: Arc<dyn DynRuntime>) -> Result<Runtime, BuildError> {
+        if (*rt).runtime_type() == std::any::TypeId::of::<crate::rt::Current>() {
+            return Err(BuildError::NotAPlugin);
         }
+        let built_in = ["tokio", "smol", "async-std"].contains(&name);
+        let name = match crate::PluginName::try_new(name) {
+            Some(interned) if !name.is_empty() && !built_in => interned,
+            _ => return Err(BuildError::PluginName(name)),
+        };
+        Ok(Runtime {
+            inner: Inner::Dyn(name, rt),
+        })
     }
 
     /// Returns a builder to choose the backend and the threads.
@@ -317,6 +323,17 @@ pub enum BuildError {
     /// [`Runtime::from_dyn`], from its value.
     #[error("the plug-in backend `{0}` is made with `Runtime::from_dyn`, not the builder")]
     Plugin(crate::PluginName),
+    /// [`Runtime::from_dyn`] was given [`rt::Current`](crate::rt::Current),
+    /// which is the ambient face, not a runtime.
+    #[error("`Runtime::from_dyn` needs a runtime, not `rt::Current`")]
+    NotAPlugin,
+    /// [`Runtime::from_dyn`] was given a name that is empty, a built-in
+    /// backend's, or one more than the 255 distinct plug-in names a process
+    /// may have.
+    #[error(
+        "`{0:?}` cannot name a plug-in runtime: it must be non-empty, not a built-in backend's name, and one of at most 255 distinct names"
+    )]
+    PluginName(&'static str),
 }
 
 /// Runs `future` to completion on a new runtime of the default backend and

@@ -32,7 +32,7 @@ impl Plugin {
         let pool = anyloop_pool::Runtime::new(workers).expect("a pool runtime");
         let handle: Arc<dyn DynRuntime> = Arc::new(pool.handle());
         Plugin {
-            runtime: Runtime::from_dyn(NAME, handle),
+            runtime: Runtime::from_dyn(NAME, handle).expect("a plug-in runtime"),
             _pool: pool,
         }
     }
@@ -184,9 +184,22 @@ fn task_groups_and_handles_run_on_the_plugin() {
 }
 
 #[test]
-#[should_panic(expected = "not `rt::Current`")]
 fn the_ambient_runtime_is_not_a_plugin() {
-    let _ = Runtime::from_dyn(NAME, Arc::new(anyloop::rt::Current));
+    let err = Runtime::from_dyn(NAME, Arc::new(anyloop::rt::Current)).unwrap_err();
+    assert!(matches!(err, anyloop::BuildError::NotAPlugin), "{err:?}");
+}
+
+#[test]
+fn bad_plugin_names_are_typed_errors() {
+    let pool = anyloop_pool::Runtime::new(1).expect("a pool runtime");
+    for name in ["", "tokio", "smol", "async-std"] {
+        let handle: Arc<dyn DynRuntime> = Arc::new(pool.handle());
+        let err = Runtime::from_dyn(name, handle).unwrap_err();
+        assert!(
+            matches!(err, anyloop::BuildError::PluginName(n) if n == name),
+            "{name:?}: {err:?}"
+        );
+    }
 }
 
 #[test]
