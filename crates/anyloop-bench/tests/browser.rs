@@ -220,4 +220,8 @@ fn the_report_renders_in_chromium() {
         "the charts are not in the DOM"
     );
     assert!(dom.contains("How to read this"), "the page did not parse");
+    if !from_ci {
+        // Made here, and checked: a failure above keeps it for a look.
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
