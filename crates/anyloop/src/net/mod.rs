@@ -77,17 +77,83 @@ pub use unix::{UnixDatagram, UnixListener, UnixOwnedReadHalf, UnixOwnedWriteHalf
 
 pub(crate) use addr::each_addr;
 
-/// Declares socket types: `crate::io::io_types!` over the backends' types
-/// of the same name (`anyloop_tokio::net::X`, `anyloop_async_io::net::X`).
+/// Declares socket types: a struct over a private enum with one variant per
+/// reactor (`anyloop_tokio::net::X`, `anyloop_async_io::net::X`) and, last,
+/// `Dyn`, a plug-in runtime's own socket (`$dyn`, a boxed socket of the dyn
+/// face); `From` each of them, and `Debug`.
 macro_rules! socket_types {
-    ($($(#[$doc:meta])* $name:ident($inner:ident);)*) => {
-        crate::io::io_types! {
-            $($(#[$doc])* $name($inner): anyloop_tokio::net::$name, anyloop_async_io::net::$name;)*
+    ($($(#[$doc:meta])* $name:ident($inner:ident, $dyn:ident);)*) => {$(
+        $(#[$doc])*
+        pub struct $name($inner);
+
+        enum $inner {
+            #[cfg(feature = "tokio")]
+            Tokio(anyloop_tokio::net::$name),
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            AsyncIo(anyloop_async_io::net::$name),
+            // Last, and reached through `crate::net::cold()`: the built-in
+            // backends' arms keep their cost.
+            Dyn(anyloop_core::dyn_rt::$dyn),
+        }
+
+        #[cfg(feature = "tokio")]
+        impl From<anyloop_tokio::net::$name> for $name {
+            #[inline]
+            fn from(io: anyloop_tokio::net::$name) -> Self {
+                $name($inner::Tokio(io))
+            }
+        }
+
+        #[cfg(any(feature = "smol", feature = "async-std"))]
+        impl From<anyloop_async_io::net::$name> for $name {
+            #[inline]
+            fn from(io: anyloop_async_io::net::$name) -> Self {
+                $name($inner::AsyncIo(io))
+            }
+        }
+
+        impl From<anyloop_core::dyn_rt::$dyn> for $name {
+            fn from(io: anyloop_core::dyn_rt::$dyn) -> Self {
+                $name($inner::Dyn(io))
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::net::on_socket!($inner, &self.0, io => io.fmt(f))
+            }
+        }
+    )*};
+}
+
+/// Marks the path that calls it as unlikely (`#[cold]`): the `Dyn` arms of
+/// the socket dispatch call it first, so that the compiler lays the
+/// built-in backends' arms out as the hot path.
+#[cold]
+#[inline(never)]
+pub(crate) fn cold() {}
+
+/// `on_socket!(Inner, value, socket => body)` (imported as `on!` by the
+/// socket modules): runs `body` with the backend's socket, or the
+/// plug-in's.
+macro_rules! on_socket {
+    ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
+        match $value {
+            #[cfg(feature = "tokio")]
+            $inner::Tokio($socket) => $body,
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            $inner::AsyncIo($socket) => $body,
+            $inner::Dyn($socket) => {
+                crate::net::cold();
+                $body
+            }
         }
     };
 }
 
-/// `on!(Inner, value, socket => body)`: runs `body` with the backend's socket.
+/// `on!(Inner, value, x => body)`: the same dispatch over the two reactors,
+/// for the types of `crate::io::io_types!` (files, processes, signals),
+/// which have no plug-in variant.
 macro_rules! on {
     ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
@@ -99,9 +165,10 @@ macro_rules! on {
     };
 }
 
-/// `on_io!(Inner, value, socket => poll expression)`: as `on!`, but a tokio
-/// socket polled from a task of another backend gives an error (see the
-/// module docs) instead of waiting on a reactor that may not be running.
+/// `on_io!(Inner, value, socket => poll expression)`: as `on_socket!`, but a
+/// tokio socket polled from a task of another backend gives an error (see
+/// the module docs) instead of waiting on a reactor that may not be running.
+/// A plug-in's socket is polled wherever it is (its reactor is its own).
 macro_rules! on_io {
     ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
@@ -112,6 +179,10 @@ macro_rules! on_io {
             },
             #[cfg(any(feature = "smol", feature = "async-std"))]
             $inner::AsyncIo($socket) => $body,
+            $inner::Dyn($socket) => {
+                crate::net::cold();
+                $body
+            }
         }
     };
 }
@@ -157,26 +228,89 @@ macro_rules! make {
                 type $R = crate::rt::AsyncStd;
                 $body.map(Into::into)
             }
-            // A plug-in runtime's ambient sockets are async-io's, which work
-            // under any runtime (async-io drives its reactor itself when no
-            // thread blocks on it).
-            #[cfg(feature = "smol")]
+            // A plug-in runtime's sockets are its own, made by its
+            // `DynRuntime` constructors (see `PluginNet`).
             crate::Backend::Custom(_) => {
-                type $R = crate::rt::Smol;
+                crate::net::cold();
+                type $R = crate::net::PluginNet;
                 $body.map(Into::into)
             }
-            #[cfg(all(feature = "async-std", not(feature = "smol")))]
-            crate::Backend::Custom(_) => {
-                type $R = crate::rt::AsyncStd;
-                $body.map(Into::into)
-            }
-            #[cfg(not(any(feature = "smol", feature = "async-std")))]
-            crate::Backend::Custom(name) => Err(std::io::Error::new(
-                std::io::ErrorKind::Unsupported,
-                format!("anyloop::net on the plug-in runtime `{name}` needs the smol or async-std feature"),
-            )),
         }
     };
+}
+
+/// The sockets of the plug-in runtime that runs the caller
+/// (`Backend::Custom`): its own, made by its [`DynRuntime`] constructors
+/// (`dyn_bind_tcp`, `dyn_connect_tcp`, ...; `from_std` and the Unix pairs
+/// through the dyn context), so that a plug-in whose reactor is its own
+/// (io_uring, an in-house one) serves `anyloop::net`.
+///
+/// [`DynRuntime`]: anyloop_core::dyn_rt::DynRuntime
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PluginNet;
+
+/// The plug-in runtime in context, or an `Unsupported` error naming the
+/// rule (a thread marked with a plug-in's name always has it in context:
+/// `Runtime::from_dyn`'s `block_on` and the plug-in's tasks set both).
+#[cold]
+fn plugin() -> std::io::Result<std::sync::Arc<dyn anyloop_core::dyn_rt::DynRuntime>> {
+    anyloop_core::dyn_rt::current().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "anyloop::net: the plug-in runtime that runs this code is not in context \
+             (run it inside `Runtime::from_dyn(..).block_on` or the plug-in's tasks)",
+        )
+    })
+}
+
+impl anyloop_core::net::Net for PluginNet {
+    type TcpListener = anyloop_core::dyn_rt::DynTcpListener;
+    type TcpStream = anyloop_core::dyn_rt::DynTcpStream;
+    type UdpSocket = anyloop_core::dyn_rt::DynUdpSocket;
+    #[cfg(unix)]
+    type UnixListener = anyloop_core::dyn_rt::DynUnixListener;
+    #[cfg(unix)]
+    type UnixStream = anyloop_core::dyn_rt::DynUnixStream;
+    #[cfg(unix)]
+    type UnixDatagram = anyloop_core::dyn_rt::DynUnixDatagram;
+
+    fn bind_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::TcpListener> {
+        plugin()?.dyn_bind_tcp(addr)
+    }
+
+    async fn connect_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::TcpStream> {
+        let connect = plugin()?.dyn_connect_tcp(addr);
+        connect.await
+    }
+
+    async fn connect_tcp_socket(
+        &self,
+        socket: std::net::TcpStream,
+        addr: std::net::SocketAddr,
+    ) -> std::io::Result<Self::TcpStream> {
+        let connect = plugin()?.dyn_connect_tcp_socket(socket, addr);
+        connect.await
+    }
+
+    fn bind_udp(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::UdpSocket> {
+        plugin()?.dyn_bind_udp(addr)
+    }
+
+    #[cfg(unix)]
+    fn bind_unix(&self, path: &std::path::Path) -> std::io::Result<Self::UnixListener> {
+        plugin()?.dyn_bind_unix(path)
+    }
+
+    #[cfg(unix)]
+    async fn connect_unix(&self, path: &std::path::Path) -> std::io::Result<Self::UnixStream> {
+        let connect = plugin()?.dyn_connect_unix(path);
+        connect.await
+    }
+
+    #[cfg(unix)]
+    fn bind_unix_datagram(&self, path: &std::path::Path) -> std::io::Result<Self::UnixDatagram> {
+        plugin()?.dyn_bind_unix_datagram(path)
+    }
 }
 
 /// Implements the futures-io traits (and tokio's, with `tokio-io`; hyper's,
@@ -248,7 +382,7 @@ macro_rules! byte_stream {
     )*};
 }
 
-pub(crate) use {byte_stream, make, on, on_io, socket_types};
+pub(crate) use {byte_stream, make, on, on_io, on_socket, socket_types};
 
 impl anyloop_core::net::Net for crate::rt::Current {
     type TcpListener = TcpListener;

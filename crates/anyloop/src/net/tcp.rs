@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyloop_core::net::{self as core_net, Net};
 
-use super::{ToSocketAddrs, byte_stream, each_addr, make, on, on_io, socket_types};
+use super::{ToSocketAddrs, byte_stream, each_addr, make, on_io, on_socket as on, socket_types};
 use crate::rt::Current;
 
 socket_types! {
@@ -27,20 +27,20 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    TcpListener(ListenerInner);
+    TcpListener(ListenerInner, DynTcpListener);
 
     /// A TCP connection on the runtime that runs the caller; a byte stream
     /// ([`AsyncRead`](crate::io::AsyncRead) + [`AsyncWrite`](crate::io::AsyncWrite)).
     ///
     /// See the [module docs](crate::net) for an example.
-    TcpStream(StreamInner);
+    TcpStream(StreamInner, DynTcpStream);
 
     /// The read half of a [`TcpStream`], made by [`TcpStream::into_split`].
-    OwnedReadHalf(ReadHalfInner);
+    OwnedReadHalf(ReadHalfInner, DynReadHalf);
 
     /// The write half of a [`TcpStream`], made by
     /// [`TcpStream::into_split`]. Dropping it shuts down the write side.
-    OwnedWriteHalf(WriteHalfInner);
+    OwnedWriteHalf(WriteHalfInner, DynWriteHalf);
 }
 
 byte_stream!(read: TcpStream(StreamInner), OwnedReadHalf(ReadHalfInner));
@@ -80,6 +80,11 @@ impl TcpListener {
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
             ListenerInner::AsyncIo(l) => {
+                let (stream, addr) = core_net::TcpListener::accept(l).await?;
+                (stream.into(), addr)
+            }
+            ListenerInner::Dyn(l) => {
+                super::cold();
                 let (stream, addr) = core_net::TcpListener::accept(l).await?;
                 (stream.into(), addr)
             }
@@ -207,6 +212,10 @@ impl TcpStream {
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
             StreamInner::AsyncIo(s) => core_net::TcpStream::peek(s, buf).await,
+            StreamInner::Dyn(s) => {
+                super::cold();
+                core_net::TcpStream::peek(s, buf).await
+            }
         }
     }
 

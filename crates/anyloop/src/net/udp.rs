@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use anyloop_core::net::{self as core_net, Net};
 
-use super::{ToSocketAddrs, each_addr, make, on, socket_types};
+use super::{ToSocketAddrs, each_addr, make, on_socket as on, socket_types};
 use crate::rt::Current;
 
 socket_types! {
@@ -30,7 +30,7 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    UdpSocket(UdpInner);
+    UdpSocket(UdpInner, DynUdpSocket);
 }
 
 /// Runs an async method of the backend socket, checking first that a tokio
@@ -45,6 +45,10 @@ macro_rules! udp_io {
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
             UdpInner::AsyncIo($s) => $body.await,
+            UdpInner::Dyn($s) => {
+                super::cold();
+                $body.await
+            }
         }
     };
 }

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use anyloop_core::net::{self as core_net, Net};
 
-use super::{byte_stream, make, on, on_io, socket_types};
+use super::{byte_stream, make, on_io, on_socket as on, socket_types};
 use crate::rt::Current;
 
 socket_types! {
@@ -37,19 +37,19 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    UnixListener(ListenerInner);
+    UnixListener(ListenerInner, DynUnixListener);
 
     /// A Unix-domain stream connection on the runtime that runs the caller;
     /// a byte stream.
-    UnixStream(StreamInner);
+    UnixStream(StreamInner, DynUnixStream);
 
     /// The read half of a [`UnixStream`], made by
     /// [`UnixStream::into_split`].
-    UnixOwnedReadHalf(ReadHalfInner);
+    UnixOwnedReadHalf(ReadHalfInner, DynReadHalf);
 
     /// The write half of a [`UnixStream`], made by
     /// [`UnixStream::into_split`]. Dropping it shuts down the write side.
-    UnixOwnedWriteHalf(WriteHalfInner);
+    UnixOwnedWriteHalf(WriteHalfInner, DynWriteHalf);
 
     /// A Unix-domain datagram socket on the runtime that runs the caller.
     /// Every method takes `&self`.
@@ -69,7 +69,7 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    UnixDatagram(DatagramInner);
+    UnixDatagram(DatagramInner, DynUnixDatagram);
 }
 
 byte_stream!(read: UnixStream(StreamInner), UnixOwnedReadHalf(ReadHalfInner));
@@ -98,6 +98,11 @@ impl UnixListener {
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
             ListenerInner::AsyncIo(l) => {
+                let (stream, addr) = core_net::UnixListener::accept(l).await?;
+                (stream.into(), addr)
+            }
+            ListenerInner::Dyn(l) => {
+                super::cold();
                 let (stream, addr) = core_net::UnixListener::accept(l).await?;
                 (stream.into(), addr)
             }
@@ -194,6 +199,10 @@ macro_rules! datagram_io {
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
             DatagramInner::AsyncIo($s) => $body.await,
+            DatagramInner::Dyn($s) => {
+                super::cold();
+                $body.await
+            }
         }
     };
 }
