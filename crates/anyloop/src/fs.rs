@@ -190,7 +190,9 @@ pub(crate) mod plugin {
         pub(crate) struct File;
 
         impl File {
-            pub(crate) async fn open(_path: impl AsRef<Path>) -> io::Result<anyloop_tokio::fs::File> {
+            pub(crate) async fn open(
+                _path: impl AsRef<Path>,
+            ) -> io::Result<anyloop_tokio::fs::File> {
                 Err(unsupported("File::open"))
             }
 

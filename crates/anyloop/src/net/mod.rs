@@ -77,30 +77,39 @@ pub use unix::{UnixDatagram, UnixListener, UnixOwnedReadHalf, UnixOwnedWriteHalf
 
 pub(crate) use addr::each_addr;
 
-/// Declares socket types: a struct over a private enum with one variant per
-/// reactor (`anyloop_tokio::net::X`, `anyloop_async_io::net::X`) and, last,
-/// `Dyn`, a plug-in runtime's own socket (`$dyn`, a boxed socket of the dyn
-/// face); `From` each of them, and `Debug`.
+/// Declares socket types: a struct over a private enum `$inner` of two
+/// variants: `Native`, the built-in backends' socket (`$native`: one variant
+/// per reactor, `anyloop_tokio::net::X`, `anyloop_async_io::net::X`), and,
+/// last, `Dyn`, a plug-in runtime's own socket (`$dyn`, a boxed socket of
+/// the dyn face); `From` each of them, and `Debug`.
+///
+/// Two levels rather than three variants side by side: the discriminant of
+/// a flat enum is computed with arithmetic on the niche, a few instructions
+/// more on every built-in dispatch (measured with `count_tcp`); nested, each
+/// `match` is one comparison, so the built-in arms keep their cost.
 macro_rules! socket_types {
-    ($($(#[$doc:meta])* $name:ident($inner:ident, $dyn:ident);)*) => {$(
+    ($($(#[$doc:meta])* $name:ident($inner:ident: $native:ident, $dyn:ident);)*) => {$(
         $(#[$doc])*
         pub struct $name($inner);
 
         enum $inner {
+            Native($native),
+            // Reached through `crate::net::cold()`.
+            Dyn(anyloop_core::dyn_rt::$dyn),
+        }
+
+        enum $native {
             #[cfg(feature = "tokio")]
             Tokio(anyloop_tokio::net::$name),
             #[cfg(any(feature = "smol", feature = "async-std"))]
             AsyncIo(anyloop_async_io::net::$name),
-            // Last, and reached through `crate::net::cold()`: the built-in
-            // backends' arms keep their cost.
-            Dyn(anyloop_core::dyn_rt::$dyn),
         }
 
         #[cfg(feature = "tokio")]
         impl From<anyloop_tokio::net::$name> for $name {
             #[inline]
             fn from(io: anyloop_tokio::net::$name) -> Self {
-                $name($inner::Tokio(io))
+                $name($inner::Native($native::Tokio(io)))
             }
         }
 
@@ -108,7 +117,7 @@ macro_rules! socket_types {
         impl From<anyloop_async_io::net::$name> for $name {
             #[inline]
             fn from(io: anyloop_async_io::net::$name) -> Self {
-                $name($inner::AsyncIo(io))
+                $name($inner::Native($native::AsyncIo(io)))
             }
         }
 
@@ -120,33 +129,42 @@ macro_rules! socket_types {
 
         impl std::fmt::Debug for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::net::on_socket!($inner, &self.0, io => io.fmt(f))
+                crate::net::on_socket!($inner: $native, &self.0, io => io.fmt(f))
             }
         }
     )*};
 }
 
 /// Marks the path that calls it as unlikely (`#[cold]`): the `Dyn` arms of
-/// the socket dispatch call it first, so that the compiler lays the
-/// built-in backends' arms out as the hot path.
+/// the socket dispatch that `.await` call it first, so that the compiler
+/// lays the built-in backends' arms out as the hot path.
 #[cold]
 #[inline(never)]
 pub(crate) fn cold() {}
 
-/// `on_socket!(Inner, value, socket => body)` (imported as `on!` by the
+/// Runs `f` out of line, as an unlikely path: the `Dyn` arm of
+/// `on_socket!`/`on_io!`, so that the plug-in's code is not inlined into the
+/// built-in backends' dispatch (where it took registers and instructions
+/// from their path).
+#[cold]
+#[inline(never)]
+pub(crate) fn cold_path<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+/// `on_socket!(Inner: Native, value, socket => body)` (imported as `on!` by the
 /// socket modules): runs `body` with the backend's socket, or the
 /// plug-in's.
 macro_rules! on_socket {
-    ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
+    ($inner:ident: $native:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
-            #[cfg(feature = "tokio")]
-            $inner::Tokio($socket) => $body,
-            #[cfg(any(feature = "smol", feature = "async-std"))]
-            $inner::AsyncIo($socket) => $body,
-            $inner::Dyn($socket) => {
-                crate::net::cold();
-                $body
-            }
+            $inner::Native(native) => match native {
+                #[cfg(feature = "tokio")]
+                $native::Tokio($socket) => $body,
+                #[cfg(any(feature = "smol", feature = "async-std"))]
+                $native::AsyncIo($socket) => $body,
+            },
+            $inner::Dyn($socket) => crate::net::cold_path(|| $body),
         }
     };
 }
@@ -165,24 +183,23 @@ macro_rules! on {
     };
 }
 
-/// `on_io!(Inner, value, socket => poll expression)`: as `on_socket!`, but a
+/// `on_io!(Inner: Native, value, socket => poll expression)`: as `on_socket!`, but a
 /// tokio socket polled from a task of another backend gives an error (see
 /// the module docs) instead of waiting on a reactor that may not be running.
 /// A plug-in's socket is polled wherever it is (its reactor is its own).
 macro_rules! on_io {
-    ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
+    ($inner:ident: $native:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
-            #[cfg(feature = "tokio")]
-            $inner::Tokio($socket) => match crate::net::tokio_here() {
-                Ok(()) => $body,
-                Err(err) => std::task::Poll::Ready(Err(err)),
+            $inner::Native(native) => match native {
+                #[cfg(feature = "tokio")]
+                $native::Tokio($socket) => match crate::net::tokio_here() {
+                    Ok(()) => $body,
+                    Err(err) => std::task::Poll::Ready(Err(err)),
+                },
+                #[cfg(any(feature = "smol", feature = "async-std"))]
+                $native::AsyncIo($socket) => $body,
             },
-            #[cfg(any(feature = "smol", feature = "async-std"))]
-            $inner::AsyncIo($socket) => $body,
-            $inner::Dyn($socket) => {
-                crate::net::cold();
-                $body
-            }
+            $inner::Dyn($socket) => crate::net::cold_path(|| $body),
         }
     };
 }
@@ -316,7 +333,7 @@ impl anyloop_core::net::Net for PluginNet {
 /// Implements the futures-io traits (and tokio's, with `tokio-io`; hyper's,
 /// with `hyper`) for socket types by dispatch.
 macro_rules! byte_stream {
-    (read: $($name:ident($inner:ident)),*) => {$(
+    (read: $($name:ident($inner:ident: $native:ident)),*) => {$(
         impl futures_io::AsyncRead for $name {
             #[inline]
             fn poll_read(
@@ -324,7 +341,7 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 buf: &mut [u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read(cx, buf))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read(cx, buf))
             }
 
             #[inline]
@@ -333,14 +350,14 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 bufs: &mut [std::io::IoSliceMut<'_>],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read_vectored(cx, bufs))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read_vectored(cx, bufs))
             }
         }
 
         crate::io::tokio_io!(read: $name);
         crate::io::hyper_io!(read: $name);
     )*};
-    (write: $($name:ident($inner:ident)),*) => {$(
+    (write: $($name:ident($inner:ident: $native:ident)),*) => {$(
         impl futures_io::AsyncWrite for $name {
             #[inline]
             fn poll_write(
@@ -348,7 +365,7 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 buf: &[u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write(cx, buf))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write(cx, buf))
             }
 
             #[inline]
@@ -357,7 +374,7 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 bufs: &[std::io::IoSlice<'_>],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write_vectored(cx, bufs))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write_vectored(cx, bufs))
             }
 
             #[inline]
@@ -365,7 +382,7 @@ macro_rules! byte_stream {
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_flush(cx))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_flush(cx))
             }
 
             #[inline]
@@ -373,7 +390,7 @@ macro_rules! byte_stream {
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_close(cx))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_close(cx))
             }
         }
 
