@@ -347,6 +347,20 @@ pub mod __private {
             Err(err) => panic!("anyloop: {err}"),
         }
     }
+
+    /// What `#[anyloop::test(plugin(name = make))]` expands to: `future` on
+    /// `Runtime::from_dyn(name, make())`.
+    #[track_caller]
+    pub fn block_on_plugin<F: Future>(
+        name: &'static str,
+        make: fn() -> std::sync::Arc<dyn crate::rt::DynRuntime>,
+        future: F,
+    ) -> F::Output {
+        match crate::Runtime::from_dyn(name, make()) {
+            Ok(rt) => rt.block_on(future),
+            Err(err) => panic!("anyloop: {err}"),
+        }
+    }
 }
 
 /// Expands to its first group if the `tokio` feature is enabled, else to its
