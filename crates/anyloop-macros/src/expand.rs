@@ -544,6 +544,60 @@ mod tests {
     }
 
     #[test]
+    fn test_with_plugins() {
+        let item = quote!(
+            async fn it() {}
+        );
+        let args = quote!(
+            backends = [],
+            plugin(
+                pool = pool_runtime,
+                other = crate::rt::other,
+                third = self::third
+            )
+        );
+        let plugin = |name: &str, make: TokenStream| {
+            let test_name = ident(name);
+            quote! {
+                #[::core::prelude::v1::test]
+                fn #test_name() {
+                    ::anyloop::__private::block_on_plugin(#name, #make, super::it())
+                }
+            }
+        };
+        let pool = plugin("pool", quote!(super::pool_runtime));
+        let other = plugin("other", quote!(crate::rt::other));
+        let third = plugin("third", quote!(super::third));
+        assert_tokens(
+            test(args, item),
+            quote! {
+                #[allow(dead_code, clippy::unused_async)]
+                async fn it() {}
+
+                mod it {
+                    #pool
+                    #other
+                    #third
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn test_plugin_errors_still_expand() {
+        let out = test(
+            quote!(plugin(tokio = f)),
+            quote!(
+                async fn f() {}
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with("# [allow (dead_code"), "{out}");
+        assert!(out.contains("mod f"), "{out}");
+        assert!(out.contains("is a built-in backend"), "{out}");
+    }
+
+    #[test]
     fn test_returning_unit() {
         let out = test(
             quote!(),

@@ -697,7 +697,7 @@ mod tests {
         assert_eq!(
             error(Macro::Test, quote!(thread_name = "t")),
             "unknown option `thread_name`; the options of `#[anyloop::test]` are \
-             `backends`, `backend`, `flavor`, `worker_threads` and `start_paused`"
+             `backends`, `backend`, `flavor`, `worker_threads`, `start_paused` and `plugin`"
         );
         assert_eq!(
             error(Macro::Main, quote!(start_paused = true)),
@@ -831,7 +831,66 @@ mod tests {
         assert_eq!(
             error(Macro::Test, quote!(backends = [])),
             "`backends = []` would run the test on no backend; name at least one of \
-             `tokio`, `async-std` or `smol`"
+             `tokio`, `async-std` or `smol` (or give a plug-in with `plugin(name = path)`)"
+        );
+    }
+
+    #[test]
+    fn plugins() {
+        let options = parse(
+            Macro::Test,
+            quote!(
+                plugin(pool = crate::pool, uring = self::uring),
+                start_paused = true
+            ),
+        )
+        .unwrap();
+        let names: Vec<String> = options.plugins.iter().map(|p| p.name.to_string()).collect();
+        assert_eq!(names, ["pool", "uring"]);
+        assert_eq!(backends(&options), Backend::ALL, "the built-in tests stay");
+        assert!(options.start_paused);
+
+        let only = parse(Macro::Test, quote!(backends = [], plugin(pool = pool))).unwrap();
+        assert!(backends(&only).is_empty(), "a plug-in alone");
+        assert_eq!(only.plugins.len(), 1);
+    }
+
+    #[test]
+    fn plugin_mistakes() {
+        let test = |args| error(Macro::Test, args);
+        assert!(
+            test(quote!(plugin(pool))).starts_with("plug-in `pool` needs the path of a function"),
+            "a missing path"
+        );
+        assert!(
+            test(quote!(plugin(pool = 1)))
+                .contains("expects the path of a `fn() -> Arc<dyn DynRuntime>`")
+        );
+        assert_eq!(
+            test(quote!(plugin(pool = a, pool = b))),
+            "plug-in `pool` is given twice"
+        );
+        for builtin in ["tokio", "smol", "async_std"] {
+            let name = syn::Ident::new(builtin, Span::call_site());
+            assert!(
+                test(quote!(plugin(#name = f)))
+                    .starts_with(&format!("`{builtin}` is a built-in backend")),
+                "{builtin}"
+            );
+        }
+        assert!(test(quote!(plugin = f)).starts_with("`plugin` expects a list of `name = path`"));
+        assert!(test(quote!(plugin())).starts_with("`plugin()` names no plug-in"));
+        assert!(test(quote!(plugin(a::b = f))).starts_with("a plug-in's name is one identifier"));
+        assert_eq!(
+            test(quote!(plugin(a = f), plugin(b = g))),
+            "`plugin` is given twice"
+        );
+    }
+
+    #[test]
+    fn main_has_no_plugins() {
+        assert!(
+            error(Macro::Main, quote!(plugin(pool = f))).starts_with("unknown option `plugin`")
         );
     }
 
