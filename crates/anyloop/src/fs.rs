@@ -24,6 +24,17 @@
 //! a file opened under tokio and used from a task of another backend is an
 //! `io::Error`, not a hang or a panic.
 //!
+//! On a plug-in runtime ([`Runtime::from_dyn`](crate::Runtime::from_dyn)),
+//! the files are async-io's (on the `blocking` pool, which needs no
+//! runtime) when the `smol` or `async-std` feature is on. With tokio alone
+//! (whose files need a tokio runtime), the free functions ([`read`],
+//! [`write()`], [`metadata`], [`copy`], ...) run the `std::fs` call on the
+//! plug-in's own [`spawn_blocking`](crate::spawn_blocking), so they work on
+//! any plug-in; [`File::open`], [`File::create`], [`OpenOptions::open`] and
+//! [`read_dir`] are an `Unsupported` error naming the fix (enable `smol` or
+//! `async-std`), never a panic, and a [`File::from_std`] made there fails
+//! each operation with an error.
+//!
 //! # Examples
 //!
 //! ```

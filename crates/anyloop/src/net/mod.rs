@@ -32,6 +32,27 @@
 //! running: a tokio socket used from a task of another backend is an
 //! `io::Error` naming both runtimes, not a hang.
 //!
+//! # On a plug-in runtime
+//!
+//! Under a plug-in runtime ([`Runtime::from_dyn`](crate::Runtime::from_dyn)),
+//! with any feature set (tokio alone too), the sockets are the plug-in's
+//! own: made by its `DynRuntime` socket constructors (`dyn_bind_tcp`,
+//! `dyn_connect_tcp`, `dyn_bind_udp`, `dyn_bind_unix`, ...) and driven by
+//! its reactor, behind the dyn face's boxed socket types
+//! (`rt::dyn_rt::DynTcpStream`, ...). Everything the dyn sockets do works
+//! as on the built-in backends: `from_std`/`into_std` (`from_std` and the
+//! Unix `pair`/`unbound` are made by the plug-in in context, the one
+//! running the caller), `into_split` and the owned halves (dropping the
+//! write half shuts the write side down), `peer_addr` and the socket
+//! options, [`TcpSocket`] (its connect goes through
+//! `dyn_connect_tcp_socket`, its listener through `from_std`), Unix
+//! sockets, and the `tokio-io` and `hyper` traits (they forward to
+//! `futures-io`'s). Errors keep the kind the plug-in gives them. Outside
+//! the plug-in's context (which a thread marked as the plug-in's always
+//! has), making a socket is an `Unsupported` error naming the rule, never
+//! a panic; a plug-in's socket is polled from wherever it is used, as
+//! async-io's are.
+//!
 //! # Examples
 //!
 //! ```
