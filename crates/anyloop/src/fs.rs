@@ -83,7 +83,7 @@ macro_rules! on_backend {
     // Processes and signals: with tokio alone, a plug-in has none.
     ($m:ident => $body:expr) => {
         crate::fs::on_backend!(@arms $m => $body, name => {
-            crate::rt::unsupported_on_plugin(name, "anyloop::fs")
+            crate::rt::unsupported_on_plugin(name, "anyloop::process and anyloop::signal")
         })
     };
     (@arms $m:ident => $body:expr, $name:ident => $tokio_plugin:block) => {
