@@ -343,6 +343,18 @@ fn expand_test(input: &ItemFn, attrs: &TestAttrs, options: &Options) -> TokenStr
             } else {});
         }
     });
+    let plugins = options.plugins.iter().map(|plugin| {
+        let test_name = &plugin.name;
+        let name = plugin.name.to_string();
+        let make = from_child_module(&plugin.path);
+        quote! {
+            #[::core::prelude::v1::test]
+            #(#on_tests)*
+            fn #test_name() #output {
+                ::anyloop::__private::block_on_plugin(#name, #make, #future)
+            }
+        }
+    });
     quote! {
         #[allow(dead_code, clippy::unused_async)]
         #(#on_fn)*
@@ -351,7 +363,23 @@ fn expand_test(input: &ItemFn, attrs: &TestAttrs, options: &Options) -> TokenStr
         #(#cfgs)*
         mod #name {
             #(#tests)*
+            #(#plugins)*
         }
+    }
+}
+
+/// `path`, written in the test's module, as seen from the module of
+/// generated tests inside it: a relative path gains a `super::`.
+fn from_child_module(path: &syn::Path) -> TokenStream {
+    let first = path.segments.first().map(|s| s.ident.to_string());
+    match first.as_deref() {
+        _ if path.leading_colon.is_some() => path.to_token_stream(),
+        Some("crate") => path.to_token_stream(),
+        Some("self") => {
+            let rest = path.segments.iter().skip(1);
+            quote!(super #(:: #rest)*)
+        }
+        _ => quote!(super::#path),
     }
 }
 
@@ -513,6 +541,60 @@ mod tests {
                 }
             },
         );
+    }
+
+    #[test]
+    fn test_with_plugins() {
+        let item = quote!(
+            async fn it() {}
+        );
+        let args = quote!(
+            backends = [],
+            plugin(
+                pool = pool_runtime,
+                other = crate::rt::other,
+                third = self::third
+            )
+        );
+        let plugin = |name: &str, make: TokenStream| {
+            let test_name = ident(name);
+            quote! {
+                #[::core::prelude::v1::test]
+                fn #test_name() {
+                    ::anyloop::__private::block_on_plugin(#name, #make, super::it())
+                }
+            }
+        };
+        let pool = plugin("pool", quote!(super::pool_runtime));
+        let other = plugin("other", quote!(crate::rt::other));
+        let third = plugin("third", quote!(super::third));
+        assert_tokens(
+            test(args, item),
+            quote! {
+                #[allow(dead_code, clippy::unused_async)]
+                async fn it() {}
+
+                mod it {
+                    #pool
+                    #other
+                    #third
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn test_plugin_errors_still_expand() {
+        let out = test(
+            quote!(plugin(tokio = f)),
+            quote!(
+                async fn f() {}
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with("# [allow (dead_code"), "{out}");
+        assert!(out.contains("mod f"), "{out}");
+        assert!(out.contains("is a built-in backend"), "{out}");
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// ```text
 /// #[anyloop::test(backends = ["tokio", "smol"], flavor = "multi_thread", worker_threads = 2)]
+/// #[anyloop::test(backends = [], plugin(pool = crate::pool_runtime), start_paused = true)]
 /// ```
 ///
 /// - `backends = ["tokio", "async-std", "smol"]`: the backends to test on,
@@ -119,6 +120,30 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `start_paused = true`: the runtime's clock starts paused, as if the
 ///   test began with `anyloop::time::pause()` (see "Virtual time" in
 ///   `anyloop::time`), on every backend.
+///
+/// - `plugin(NAME = PATH, ...)`: one more test per plug-in runtime,
+///   `name::NAME`, whose body runs on `Runtime::from_dyn("NAME", PATH())`;
+///   `PATH` names a `fn() -> Arc<dyn DynRuntime>` (a relative path is read
+///   from the test's module). With `backends = []`, the plug-ins alone.
+///   `start_paused` applies to them; `flavor` and `worker_threads` only to
+///   the built-in backends (a plug-in's threads are its own). A name given
+///   twice, a built-in backend's name, or a missing path is a compile error.
+///
+/// ```text
+/// fn pool() -> Arc<dyn DynRuntime> { /* make the plug-in */ }
+///
+/// #[anyloop::test(plugin(pool = pool))]   // also `echo::pool`
+/// async fn echo() { ... }
+/// ```
+///
+/// expands to, beside the built-in backends' tests in `mod echo`:
+///
+/// ```text
+/// #[test]
+/// fn pool() {
+///     ::anyloop::__private::block_on_plugin("pool", super::pool, super::echo())
+/// }
+/// ```
 ///
 /// ```text
 /// use std::time::Duration;

@@ -38,6 +38,7 @@ impl Macro {
                 Opt::Flavor,
                 Opt::WorkerThreads,
                 Opt::StartPaused,
+                Opt::Plugin,
             ],
         }
     }
@@ -112,6 +113,26 @@ pub(crate) struct Selected {
     pub(crate) span: Span,
 }
 
+/// `#[anyloop::test(plugin(NAME = PATH))]`: one more test, `name::NAME`, on
+/// the plug-in runtime that the function at `PATH` makes.
+#[derive(Clone)]
+pub(crate) struct Plugin {
+    /// The plug-in's name: the generated test's name and the
+    /// `Backend::Custom` name.
+    pub(crate) name: syn::Ident,
+    /// A `fn() -> Arc<dyn DynRuntime>`, as written by the user.
+    pub(crate) path: syn::Path,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("name", &self.name)
+            .field("path", &self.path.to_token_stream().to_string())
+            .finish()
+    }
+}
+
 /// The parsed options of one attribute.
 #[derive(Clone, Debug)]
 pub(crate) struct Options {
@@ -124,6 +145,8 @@ pub(crate) struct Options {
     pub(crate) worker_threads: Option<usize>,
     /// `#[anyloop::test(start_paused = true)]`: the clock starts paused.
     pub(crate) start_paused: bool,
+    /// `#[anyloop::test(plugin(..))]`: the plug-in runtimes to test on too.
+    pub(crate) plugins: Vec<Plugin>,
 }
 
 impl Options {
@@ -135,6 +158,7 @@ impl Options {
                 multi_thread: true,
                 worker_threads: None,
                 start_paused: false,
+                plugins: Vec::new(),
             },
             Macro::Test => Self {
                 backends: Backend::ALL
@@ -147,6 +171,7 @@ impl Options {
                 multi_thread: false,
                 worker_threads: None,
                 start_paused: false,
+                plugins: Vec::new(),
             },
         }
     }
@@ -160,6 +185,9 @@ impl Options {
         let mut flavor = None;
         let mut worker_threads: Option<(usize, TokenStream)> = None;
         let mut start_paused = false;
+        let mut plugins = Vec::new();
+        // `backends = []`, an error unless a plug-in is given.
+        let mut no_backends: Option<TokenStream> = None;
 
         for meta in &metas {
             let key = path_to_string(meta.path());
@@ -188,6 +216,13 @@ impl Options {
             }
             seen.push(opt);
 
+            if opt == Opt::Plugin {
+                match plugin_list(meta) {
+                    Ok(list) => plugins = list,
+                    Err(error) => errors.push(error),
+                }
+                continue;
+            }
             let Meta::NameValue(name_value) = meta else {
                 errors.push(opt.expected(meta, "a value"));
                 continue;
@@ -195,18 +230,32 @@ impl Options {
             let value = ungroup(&name_value.value);
             let parsed = match opt {
                 Opt::Backend => backend(opt, value).map(|b| backends = Some(vec![b])),
-                Opt::Backends => backend_list(opt, value).map(|b| backends = Some(b)),
+                Opt::Backends => backend_list(opt, value).map(|b| {
+                    if b.is_empty() {
+                        no_backends = Some(value.to_token_stream());
+                    }
+                    backends = Some(b)
+                }),
                 Opt::Flavor => multi_thread(opt, value).map(|f| flavor = Some(f)),
                 Opt::WorkerThreads => {
                     threads(opt, value).map(|n| worker_threads = Some((n, meta.to_token_stream())))
                 }
                 Opt::StartPaused => boolean(opt, value).map(|b| start_paused = b),
+                Opt::Plugin => unreachable!("parsed above"),
             };
             if let Err(error) = parsed {
                 errors.push(error);
             }
         }
 
+        if let Some(array) = no_backends.filter(|_| plugins.is_empty()) {
+            let msg = format!(
+                "`backends = []` would run the test on no backend; name at least one of {} \
+                 (or give a plug-in with `plugin(name = path)`)",
+                Backend::NAMES
+            );
+            errors.push(syn::Error::new_spanned(array, msg));
+        }
         let defaults = Self::defaults(mac);
         let multi_thread = match (flavor, &worker_threads) {
             (Some(false), Some((_, tokens))) => {
@@ -225,6 +274,7 @@ impl Options {
             multi_thread,
             worker_threads: worker_threads.map(|(n, _)| n),
             start_paused,
+            plugins,
         })
     }
 }
@@ -237,6 +287,7 @@ enum Opt {
     Flavor,
     WorkerThreads,
     StartPaused,
+    Plugin,
 }
 
 impl Opt {
@@ -247,6 +298,7 @@ impl Opt {
             Self::Flavor => "flavor",
             Self::WorkerThreads => "worker_threads",
             Self::StartPaused => "start_paused",
+            Self::Plugin => "plugin",
         }
     }
 
@@ -258,6 +310,7 @@ impl Opt {
             Self::Flavor => "`flavor = \"multi_thread\"` or `flavor = \"current_thread\"`",
             Self::WorkerThreads => "`worker_threads = 4`",
             Self::StartPaused => "`start_paused = true`",
+            Self::Plugin => "`plugin(pool = crate::pool_runtime)`",
         }
     }
 
@@ -309,13 +362,7 @@ fn backend_list(opt: Opt, value: &Expr) -> syn::Result<Vec<Selected>> {
     let Expr::Array(array) = value else {
         return Err(opt.expected(value, "a list"));
     };
-    if array.elems.is_empty() {
-        let msg = format!(
-            "`backends = []` would run the test on no backend; name at least one of {}",
-            Backend::NAMES
-        );
-        return Err(syn::Error::new_spanned(array, msg));
-    }
+    // Empty: checked by the caller (allowed with a plug-in).
     let mut errors = Errors::default();
     let mut selected: Vec<Selected> = Vec::new();
     for elem in &array.elems {
@@ -347,6 +394,68 @@ fn backend_name(lit: &LitStr) -> syn::Result<Selected> {
             Err(syn::Error::new(lit.span(), msg))
         }
     }
+}
+
+/// `plugin(pool = crate::pool_runtime, other = path)`: at least one, each
+/// name once and none a built-in backend's (their tests have those names).
+fn plugin_list(meta: &Meta) -> syn::Result<Vec<Plugin>> {
+    let opt = Opt::Plugin;
+    let what = "a list of `name = path` (the path of a `fn() -> Arc<dyn DynRuntime>`)";
+    let Meta::List(list) = meta else {
+        return Err(opt.expected(meta, what));
+    };
+    let entries = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
+    if entries.is_empty() {
+        let msg = "`plugin()` names no plug-in; give one as `plugin(name = path)`";
+        return Err(syn::Error::new_spanned(meta, msg));
+    }
+    let mut errors = Errors::default();
+    let mut plugins: Vec<Plugin> = Vec::new();
+    for entry in &entries {
+        let Some(name) = entry.path().get_ident() else {
+            let msg = "a plug-in's name is one identifier, like `pool`";
+            errors.push(syn::Error::new_spanned(entry.path(), msg));
+            continue;
+        };
+        let Meta::NameValue(name_value) = entry else {
+            let msg = format!(
+                "plug-in `{name}` needs the path of a function that makes it: \
+                 `{name} = crate::{name}_runtime` (a `fn() -> Arc<dyn DynRuntime>`)"
+            );
+            errors.push(syn::Error::new_spanned(entry, msg));
+            continue;
+        };
+        let syn::Expr::Path(path) = ungroup(&name_value.value) else {
+            let msg = format!(
+                "plug-in `{name}` expects the path of a `fn() -> Arc<dyn DynRuntime>`, \
+                 like `{name} = crate::{name}_runtime`"
+            );
+            errors.push(syn::Error::new_spanned(&name_value.value, msg));
+            continue;
+        };
+        let text = name.to_string();
+        if Backend::ALL
+            .iter()
+            .any(|b| b.test_name() == text || b.feature() == text)
+        {
+            let msg = format!(
+                "`{text}` is a built-in backend, not a plug-in: choose it with `backends = [..]`, \
+                 and name the plug-in otherwise"
+            );
+            errors.push(syn::Error::new_spanned(name, msg));
+            continue;
+        }
+        if plugins.iter().any(|old| old.name == *name) {
+            let msg = format!("plug-in `{text}` is given twice");
+            errors.push(syn::Error::new_spanned(name, msg));
+            continue;
+        }
+        plugins.push(Plugin {
+            name: name.clone(),
+            path: path.path.clone(),
+        });
+    }
+    errors.finish().map(|()| plugins)
 }
 
 /// `flavor = "multi_thread" | "current_thread"`, as "is multi-thread".
@@ -588,7 +697,7 @@ mod tests {
         assert_eq!(
             error(Macro::Test, quote!(thread_name = "t")),
             "unknown option `thread_name`; the options of `#[anyloop::test]` are \
-             `backends`, `backend`, `flavor`, `worker_threads` and `start_paused`"
+             `backends`, `backend`, `flavor`, `worker_threads`, `start_paused` and `plugin`"
         );
         assert_eq!(
             error(Macro::Main, quote!(start_paused = true)),
@@ -722,7 +831,66 @@ mod tests {
         assert_eq!(
             error(Macro::Test, quote!(backends = [])),
             "`backends = []` would run the test on no backend; name at least one of \
-             `tokio`, `async-std` or `smol`"
+             `tokio`, `async-std` or `smol` (or give a plug-in with `plugin(name = path)`)"
+        );
+    }
+
+    #[test]
+    fn plugins() {
+        let options = parse(
+            Macro::Test,
+            quote!(
+                plugin(pool = crate::pool, uring = self::uring),
+                start_paused = true
+            ),
+        )
+        .unwrap();
+        let names: Vec<String> = options.plugins.iter().map(|p| p.name.to_string()).collect();
+        assert_eq!(names, ["pool", "uring"]);
+        assert_eq!(backends(&options), Backend::ALL, "the built-in tests stay");
+        assert!(options.start_paused);
+
+        let only = parse(Macro::Test, quote!(backends = [], plugin(pool = pool))).unwrap();
+        assert!(backends(&only).is_empty(), "a plug-in alone");
+        assert_eq!(only.plugins.len(), 1);
+    }
+
+    #[test]
+    fn plugin_mistakes() {
+        let test = |args| error(Macro::Test, args);
+        assert!(
+            test(quote!(plugin(pool))).starts_with("plug-in `pool` needs the path of a function"),
+            "a missing path"
+        );
+        assert!(
+            test(quote!(plugin(pool = 1)))
+                .contains("expects the path of a `fn() -> Arc<dyn DynRuntime>`")
+        );
+        assert_eq!(
+            test(quote!(plugin(pool = a, pool = b))),
+            "plug-in `pool` is given twice"
+        );
+        for builtin in ["tokio", "smol", "async_std"] {
+            let name = syn::Ident::new(builtin, Span::call_site());
+            assert!(
+                test(quote!(plugin(#name = f)))
+                    .starts_with(&format!("`{builtin}` is a built-in backend")),
+                "{builtin}"
+            );
+        }
+        assert!(test(quote!(plugin = f)).starts_with("`plugin` expects a list of `name = path`"));
+        assert!(test(quote!(plugin())).starts_with("`plugin()` names no plug-in"));
+        assert!(test(quote!(plugin(a::b = f))).starts_with("a plug-in's name is one identifier"));
+        assert_eq!(
+            test(quote!(plugin(a = f), plugin(b = g))),
+            "`plugin` is given twice"
+        );
+    }
+
+    #[test]
+    fn main_has_no_plugins() {
+        assert!(
+            error(Macro::Main, quote!(plugin(pool = f))).starts_with("unknown option `plugin`")
         );
     }
 

@@ -24,6 +24,17 @@
 //! a file opened under tokio and used from a task of another backend is an
 //! `io::Error`, not a hang or a panic.
 //!
+//! On a plug-in runtime ([`Runtime::from_dyn`](crate::Runtime::from_dyn)),
+//! the files are async-io's (on the `blocking` pool, which needs no
+//! runtime) when the `smol` or `async-std` feature is on. With tokio alone
+//! (whose files need a tokio runtime), the free functions ([`read`],
+//! [`write()`], [`metadata`], [`copy`], ...) run the `std::fs` call on the
+//! plug-in's own [`spawn_blocking`](crate::spawn_blocking), so they work on
+//! any plug-in; [`File::open`], [`File::create`], [`OpenOptions::open`] and
+//! [`read_dir`] are an `Unsupported` error naming the fix (enable `smol` or
+//! `async-std`), never a panic, and a [`File::from_std`] made there fails
+//! each operation with an error.
+//!
 //! # Examples
 //!
 //! ```
@@ -58,9 +69,24 @@ use std::task::{Context, Poll};
 
 /// `on_backend!(m => body)`: evaluates `body` with `m` naming the backend
 /// crate (`anyloop_tokio` or `anyloop_async_io`) of the runtime that runs
-/// the caller.
+/// the caller; `on_backend!(fs: m => body)` for `anyloop::fs`, which on a
+/// plug-in with tokio alone names `plugin` instead.
 macro_rules! on_backend {
+    // `anyloop::fs`: on a plug-in with tokio alone, the std call on the
+    // plug-in's own `spawn_blocking` (see `plugin`).
+    (fs: $m:ident => $body:expr) => {
+        crate::fs::on_backend!(@arms $m => $body, name => {
+            use crate::fs::plugin as $m;
+            $body
+        })
+    };
+    // Processes and signals: with tokio alone, a plug-in has none.
     ($m:ident => $body:expr) => {
+        crate::fs::on_backend!(@arms $m => $body, name => {
+            crate::rt::unsupported_on_plugin(name, "anyloop::process and anyloop::signal")
+        })
+    };
+    (@arms $m:ident => $body:expr, $name:ident => $tokio_plugin:block) => {
         match crate::rt::current_backend() {
             #[cfg(feature = "tokio")]
             crate::Backend::Tokio => {
@@ -85,9 +111,117 @@ macro_rules! on_backend {
                 $body
             }
             #[cfg(not(any(feature = "smol", feature = "async-std")))]
-            crate::Backend::Custom(name) => crate::rt::unsupported_on_plugin(name, "anyloop::fs"),
+            #[allow(unused_variables)]
+            crate::Backend::Custom($name) => $tokio_plugin,
         }
     };
+}
+
+/// What `anyloop::fs` does on a plug-in runtime when only the `tokio`
+/// backend is compiled in (tokio's files need a tokio runtime): each free
+/// function is the `std::fs` call on the plug-in's `spawn_blocking`, so it
+/// works on any plug-in. `File` and `ReadDir` stay tokio's, which a
+/// plug-in cannot drive: opening one is an `Unsupported` error naming the
+/// fix (the `smol` or `async-std` feature, whose files need no runtime), and
+/// a `File::from_std` made there is one whose every operation is an
+/// error, as a tokio file used outside tokio is.
+#[cfg(not(any(feature = "smol", feature = "async-std")))]
+pub(crate) mod plugin {
+    pub(crate) mod fs {
+        use std::fs::Metadata;
+        use std::io;
+        use std::path::Path;
+
+        /// Runs `f` on the plug-in's blocking pool.
+        async fn unblock<T: Send + 'static>(
+            f: impl FnOnce() -> io::Result<T> + Send + 'static,
+        ) -> io::Result<T> {
+            crate::spawn_blocking(f).await.map_err(io::Error::other)?
+        }
+
+        #[cold]
+        fn unsupported(what: &str) -> io::Error {
+            let name = crate::Backend::current().map_or_else(String::new, |b| b.to_string());
+            io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "anyloop::fs: {what} on the plug-in runtime `{name}` needs anyloop's `smol` \
+                     or `async-std` feature (with only `tokio`, a file belongs to a tokio runtime); \
+                     the free functions (`read`, `write`, `metadata`, ...) work without it"
+                ),
+            )
+        }
+
+        macro_rules! by_path {
+            ($($name:ident -> $out:ty;)*) => {$(
+                pub(crate) async fn $name(path: impl AsRef<Path>) -> io::Result<$out> {
+                    let path = path.as_ref().to_owned();
+                    unblock(move || std::fs::$name(path)).await
+                }
+            )*};
+        }
+
+        by_path! {
+            read -> Vec<u8>;
+            read_to_string -> String;
+            create_dir -> ();
+            create_dir_all -> ();
+            remove_file -> ();
+            remove_dir -> ();
+            remove_dir_all -> ();
+            metadata -> Metadata;
+            symlink_metadata -> Metadata;
+        }
+
+        pub(crate) async fn write(
+            path: impl AsRef<Path>,
+            contents: impl AsRef<[u8]>,
+        ) -> io::Result<()> {
+            let (path, contents) = (path.as_ref().to_owned(), contents.as_ref().to_owned());
+            unblock(move || std::fs::write(path, contents)).await
+        }
+
+        pub(crate) async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<()> {
+            let (from, to) = (from.as_ref().to_owned(), to.as_ref().to_owned());
+            unblock(move || std::fs::rename(from, to)).await
+        }
+
+        pub(crate) async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<u64> {
+            let (from, to) = (from.as_ref().to_owned(), to.as_ref().to_owned());
+            unblock(move || std::fs::copy(from, to)).await
+        }
+
+        pub(crate) async fn read_dir(
+            _path: impl AsRef<Path>,
+        ) -> io::Result<anyloop_tokio::fs::ReadDir> {
+            Err(unsupported("read_dir"))
+        }
+
+        /// `File::open`, `File::create` and `File::from_std`.
+        pub(crate) struct File;
+
+        impl File {
+            pub(crate) async fn open(
+                _path: impl AsRef<Path>,
+            ) -> io::Result<anyloop_tokio::fs::File> {
+                Err(unsupported("File::open"))
+            }
+
+            pub(crate) async fn create(
+                _path: impl AsRef<Path>,
+            ) -> io::Result<anyloop_tokio::fs::File> {
+                Err(unsupported("File::create"))
+            }
+
+            pub(crate) fn from(file: std::fs::File) -> anyloop_tokio::fs::File {
+                anyloop_tokio::fs::File::from(file)
+            }
+        }
+
+        pub(crate) fn open_options() -> io::Error {
+            unsupported("OpenOptions::open")
+        }
+    }
 }
 
 /// `checked!(Inner, "what", value, x => body)`: runs `body` with the
@@ -338,7 +472,7 @@ impl File {
     /// });
     /// ```
     pub async fn open(path: impl AsRef<Path>) -> io::Result<File> {
-        on_backend!(m => m::fs::File::open(path).await.map(File::from))
+        on_backend!(fs: m => m::fs::File::open(path).await.map(File::from))
     }
 
     /// Creates a file for writing, truncating it if it exists.
@@ -364,7 +498,7 @@ impl File {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub async fn create(path: impl AsRef<Path>) -> io::Result<File> {
-        on_backend!(m => m::fs::File::create(path).await.map(File::from))
+        on_backend!(fs: m => m::fs::File::create(path).await.map(File::from))
     }
 
     /// Wraps a `std` file, on the runtime that runs the caller.
@@ -386,7 +520,7 @@ impl File {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn from_std(file: std::fs::File) -> File {
-        on_backend!(m => File::from(m::fs::File::from(file)))
+        on_backend!(fs: m => File::from(m::fs::File::from(file)))
     }
 
     /// The file's metadata.
@@ -677,7 +811,7 @@ impl OpenOptions {
             #[cfg(any(feature = "smol", feature = "async-std"))]
             crate::Backend::Custom(_) => self.open_async_io(path.as_ref()).await,
             #[cfg(not(any(feature = "smol", feature = "async-std")))]
-            crate::Backend::Custom(name) => crate::rt::unsupported_on_plugin(name, "anyloop::fs"),
+            crate::Backend::Custom(_) => Err(plugin::fs::open_options()),
         }
     }
 
@@ -710,7 +844,7 @@ impl OpenOptions {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
-    on_backend!(m => m::fs::read(path).await)
+    on_backend!(fs: m => m::fs::read(path).await)
 }
 
 /// Reads a whole file as UTF-8.
@@ -731,7 +865,7 @@ pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
-    on_backend!(m => m::fs::read_to_string(path).await)
+    on_backend!(fs: m => m::fs::read_to_string(path).await)
 }
 
 /// Writes `contents` to a file, creating it or replacing what it held.
@@ -754,7 +888,7 @@ pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Result<()> {
-    on_backend!(m => m::fs::write(path, contents).await)
+    on_backend!(fs: m => m::fs::write(path, contents).await)
 }
 
 /// Creates a directory (its parent must exist).
@@ -776,7 +910,7 @@ pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Re
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
-    on_backend!(m => m::fs::create_dir(path).await)
+    on_backend!(fs: m => m::fs::create_dir(path).await)
 }
 
 /// Creates a directory and every missing parent; an existing directory is
@@ -795,7 +929,7 @@ pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
-    on_backend!(m => m::fs::create_dir_all(path).await)
+    on_backend!(fs: m => m::fs::create_dir_all(path).await)
 }
 
 /// Removes a file.
@@ -818,7 +952,7 @@ pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
-    on_backend!(m => m::fs::remove_file(path).await)
+    on_backend!(fs: m => m::fs::remove_file(path).await)
 }
 
 /// Removes an empty directory.
@@ -839,7 +973,7 @@ pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
-    on_backend!(m => m::fs::remove_dir(path).await)
+    on_backend!(fs: m => m::fs::remove_dir(path).await)
 }
 
 /// Removes a directory and everything in it.
@@ -863,7 +997,7 @@ pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
-    on_backend!(m => m::fs::remove_dir_all(path).await)
+    on_backend!(fs: m => m::fs::remove_dir_all(path).await)
 }
 
 /// The metadata of a file or directory, following symbolic links.
@@ -886,7 +1020,7 @@ pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
-    on_backend!(m => m::fs::metadata(path).await)
+    on_backend!(fs: m => m::fs::metadata(path).await)
 }
 
 /// The metadata of a file, directory or symbolic link itself (not
@@ -905,7 +1039,7 @@ pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
 /// });
 /// ```
 pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
-    on_backend!(m => m::fs::symlink_metadata(path).await)
+    on_backend!(fs: m => m::fs::symlink_metadata(path).await)
 }
 
 /// The entries of a directory, as a stream (see [`ReadDir`]).
@@ -938,7 +1072,7 @@ pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
-    on_backend!(m => m::fs::read_dir(path).await.map(ReadDir::from))
+    on_backend!(fs: m => m::fs::read_dir(path).await.map(ReadDir::from))
 }
 
 /// Renames a file or directory, replacing the destination if it is a file.
@@ -962,7 +1096,7 @@ pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<()> {
-    on_backend!(m => m::fs::rename(from, to).await)
+    on_backend!(fs: m => m::fs::rename(from, to).await)
 }
 
 /// Copies a file's contents and permissions to another, replacing it;
@@ -987,7 +1121,7 @@ pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<u64> {
-    on_backend!(m => m::fs::copy(from, to).await)
+    on_backend!(fs: m => m::fs::copy(from, to).await)
 }
 
 impl futures_core::Stream for ReadDir {

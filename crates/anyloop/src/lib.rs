@@ -108,6 +108,48 @@
 //! TCP ping-pong cost the same through all three faces, within the runs'
 //! noise (the timer is boxed only for a sleep that really waits).
 //!
+//! **Plug-in runtimes.** [`Runtime::from_dyn`] runs the ambient API on a
+//! runtime of your own: spawns and timers go to its `DynRuntime`, and
+//! [`net`]'s sockets are its own, made by its socket constructors
+//! (`dyn_bind_tcp`, `dyn_connect_tcp`, ...), so a plug-in with a reactor of
+//! its own (io_uring, an in-house one) serves `anyloop::net`, with any
+//! feature set. [`#[anyloop::test(plugin(name = path))]`](test) stamps one
+//! more test on it:
+//!
+//! ```
+//! use std::sync::{Arc, OnceLock};
+//! use anyloop::rt::DynRuntime;
+//!
+//! // The plug-in: here `anyloop-pool`, the fourth backend in anyloop's
+//! // repository, one pool for every test of the binary.
+//! fn pool() -> Arc<dyn DynRuntime> {
+//!     static POOL: OnceLock<anyloop_pool::Runtime> = OnceLock::new();
+//!     Arc::new(POOL.get_or_init(|| anyloop_pool::Runtime::new(2).unwrap()).handle())
+//! }
+//!
+//! // `echo::tokio`, `echo::smol`, `echo::async_std` and `echo::pool`.
+//! #[anyloop::test(plugin(pool = pool))]
+//! async fn echo() {
+//!     use anyloop::io::{AsyncReadExt, AsyncWriteExt};
+//!     let listener = anyloop::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//!     let mut client = anyloop::net::TcpStream::connect(listener.local_addr().unwrap())
+//!         .await
+//!         .unwrap();
+//!     let (mut server, _) = listener.accept().await.unwrap();
+//!     client.write_all(b"hi").await.unwrap();
+//!     let mut buf = [0; 2];
+//!     server.read_exact(&mut buf).await.unwrap();
+//!     assert_eq!(&buf, b"hi");
+//! }
+//!
+//! # fn main() -> Result<(), anyloop::BuildError> {
+//! // The same body, run by hand:
+//! let rt = anyloop::Runtime::from_dyn("pool", pool())?;
+//! rt.block_on(echo());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # What each backend does
 //!
 //! Every behaviour below is the same on all backends and pinned by the
@@ -302,6 +344,35 @@ pub use anyloop_macros::main;
 /// }
 /// # fn main() {}
 /// ```
+///
+/// On a plug-in runtime too ([`Runtime::from_dyn`]): `plugin(NAME = PATH)`
+/// stamps `name::NAME`, which runs the body on
+/// `Runtime::from_dyn("NAME", PATH())`; `PATH` names a
+/// `fn() -> Arc<dyn DynRuntime>`. With `backends = []`, on the plug-in
+/// alone. `start_paused` applies to it; `flavor` and `worker_threads` are
+/// for the built-in backends (a plug-in's threads are its own).
+///
+/// ```
+/// use std::sync::{Arc, OnceLock};
+/// use std::time::Duration;
+/// use anyloop::Backend;
+/// use anyloop::rt::DynRuntime;
+///
+/// fn pool() -> Arc<dyn DynRuntime> {
+///     static POOL: OnceLock<anyloop_pool::Runtime> = OnceLock::new();
+///     Arc::new(POOL.get_or_init(|| anyloop_pool::Runtime::new(2).unwrap()).handle())
+/// }
+///
+/// // `paused::pool` only: an hour of virtual time at once, on the plug-in.
+/// #[anyloop::test(backends = [], plugin(pool = pool), start_paused = true)]
+/// async fn paused() {
+///     assert_eq!(Backend::current().map(Backend::name), Some("pool"));
+///     let start = anyloop::time::Instant::now();
+///     anyloop::time::sleep(Duration::from_secs(3600)).await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+/// }
+/// # fn main() {}
+/// ```
 pub use anyloop_macros::test;
 pub use backend::{BACKEND_ENV, Backend, BackendError, PluginName};
 pub use combinators::{
@@ -343,6 +414,20 @@ pub mod __private {
             builder.worker_threads(count);
         }
         match builder.build() {
+            Ok(rt) => rt.block_on(future),
+            Err(err) => panic!("anyloop: {err}"),
+        }
+    }
+
+    /// What `#[anyloop::test(plugin(name = make))]` expands to: `future` on
+    /// `Runtime::from_dyn(name, make())`.
+    #[track_caller]
+    pub fn block_on_plugin<F: Future>(
+        name: &'static str,
+        make: fn() -> std::sync::Arc<dyn crate::rt::DynRuntime>,
+        future: F,
+    ) -> F::Output {
+        match crate::Runtime::from_dyn(name, make()) {
             Ok(rt) => rt.block_on(future),
             Err(err) => panic!("anyloop: {err}"),
         }

@@ -62,11 +62,15 @@ impl Runtime {
     /// tasks spawned from its tasks stay on it; [`Backend::current`] is
     /// `Backend::Custom(name)`. `block_on` polls the future on the calling
     /// thread, which parks between polls; the plug-in's own threads run its
-    /// tasks. What the plug-in does not provide comes from runtime-free
-    /// parts: [`net`](crate::net) and [`fs`](crate::fs) use async-io's
-    /// sockets and files (with the `smol` or `async-std` feature; with
-    /// tokio only they are an `Unsupported` error and a panic), and
+    /// tasks. [`net`](crate::net)'s sockets are the plug-in's own, made by
+    /// its socket constructors (`dyn_bind_tcp`, `dyn_connect_tcp`, ...),
+    /// with any feature set. What the plug-in does not provide comes from
+    /// runtime-free parts: [`fs`](crate::fs) uses async-io's files (with
+    /// the `smol` or `async-std` feature; with tokio alone, its free
+    /// functions run `std::fs` on the plug-in's `spawn_blocking`, and
+    /// opening a `File` is an `Unsupported` error), and
     /// [`spawn_local`](crate::task::spawn_local) has no local context.
+    /// `#[anyloop::test(plugin(name = path))]` tests on a plug-in.
     ///
     /// # Errors
     ///

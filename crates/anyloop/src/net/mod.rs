@@ -32,6 +32,27 @@
 //! running: a tokio socket used from a task of another backend is an
 //! `io::Error` naming both runtimes, not a hang.
 //!
+//! # On a plug-in runtime
+//!
+//! Under a plug-in runtime ([`Runtime::from_dyn`](crate::Runtime::from_dyn)),
+//! with any feature set (tokio alone too), the sockets are the plug-in's
+//! own: made by its `DynRuntime` socket constructors (`dyn_bind_tcp`,
+//! `dyn_connect_tcp`, `dyn_bind_udp`, `dyn_bind_unix`, ...) and driven by
+//! its reactor, behind the dyn face's boxed socket types
+//! (`rt::dyn_rt::DynTcpStream`, ...). Everything the dyn sockets do works
+//! as on the built-in backends: `from_std`/`into_std` (`from_std` and the
+//! Unix `pair`/`unbound` are made by the plug-in in context, the one
+//! running the caller), `into_split` and the owned halves (dropping the
+//! write half shuts the write side down), `peer_addr` and the socket
+//! options, [`TcpSocket`] (its connect goes through
+//! `dyn_connect_tcp_socket`, its listener through `from_std`), Unix
+//! sockets, and the `tokio-io` and `hyper` traits (they forward to
+//! `futures-io`'s). Errors keep the kind the plug-in gives them. Outside
+//! the plug-in's context (which a thread marked as the plug-in's always
+//! has), making a socket is an `Unsupported` error naming the rule, never
+//! a panic; a plug-in's socket is polled from wherever it is used, as
+//! async-io's are.
+//!
 //! # Examples
 //!
 //! ```
@@ -77,17 +98,101 @@ pub use unix::{UnixDatagram, UnixListener, UnixOwnedReadHalf, UnixOwnedWriteHalf
 
 pub(crate) use addr::each_addr;
 
-/// Declares socket types: `crate::io::io_types!` over the backends' types
-/// of the same name (`anyloop_tokio::net::X`, `anyloop_async_io::net::X`).
+/// Declares socket types: a struct over a private enum `$inner` of two
+/// variants: `Native`, the built-in backends' socket (`$native`: one variant
+/// per reactor, `anyloop_tokio::net::X`, `anyloop_async_io::net::X`), and,
+/// last, `Dyn`, a plug-in runtime's own socket (`$dyn`, a boxed socket of
+/// the dyn face); `From` each of them, and `Debug`.
+///
+/// Two levels rather than three variants side by side: the discriminant of
+/// a flat enum is computed with arithmetic on the niche, a few instructions
+/// more on every built-in dispatch (measured with `count_tcp`); nested, each
+/// `match` is one comparison, so the built-in arms keep their cost.
 macro_rules! socket_types {
-    ($($(#[$doc:meta])* $name:ident($inner:ident);)*) => {
-        crate::io::io_types! {
-            $($(#[$doc])* $name($inner): anyloop_tokio::net::$name, anyloop_async_io::net::$name;)*
+    ($($(#[$doc:meta])* $name:ident($inner:ident: $native:ident, $dyn:ident);)*) => {$(
+        $(#[$doc])*
+        pub struct $name($inner);
+
+        enum $inner {
+            Native($native),
+            // Reached through `crate::net::cold()`.
+            Dyn(anyloop_core::dyn_rt::$dyn),
+        }
+
+        enum $native {
+            #[cfg(feature = "tokio")]
+            Tokio(anyloop_tokio::net::$name),
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            AsyncIo(anyloop_async_io::net::$name),
+        }
+
+        #[cfg(feature = "tokio")]
+        impl From<anyloop_tokio::net::$name> for $name {
+            #[inline]
+            fn from(io: anyloop_tokio::net::$name) -> Self {
+                $name($inner::Native($native::Tokio(io)))
+            }
+        }
+
+        #[cfg(any(feature = "smol", feature = "async-std"))]
+        impl From<anyloop_async_io::net::$name> for $name {
+            #[inline]
+            fn from(io: anyloop_async_io::net::$name) -> Self {
+                $name($inner::Native($native::AsyncIo(io)))
+            }
+        }
+
+        impl From<anyloop_core::dyn_rt::$dyn> for $name {
+            fn from(io: anyloop_core::dyn_rt::$dyn) -> Self {
+                $name($inner::Dyn(io))
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::net::on_socket!($inner: $native, &self.0, io => io.fmt(f))
+            }
+        }
+    )*};
+}
+
+/// Marks the path that calls it as unlikely (`#[cold]`): the `Dyn` arms of
+/// the socket dispatch that `.await` call it first, so that the compiler
+/// lays the built-in backends' arms out as the hot path.
+#[cold]
+#[inline(never)]
+pub(crate) fn cold() {}
+
+/// Runs `f` out of line, as an unlikely path: the `Dyn` arm of
+/// `on_socket!`/`on_io!`, so that the plug-in's code is not inlined into the
+/// built-in backends' dispatch (where it took registers and instructions
+/// from their path).
+#[cold]
+#[inline(never)]
+pub(crate) fn cold_path<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+/// `on_socket!(Inner: Native, value, socket => body)` (imported as `on!` by the
+/// socket modules): runs `body` with the backend's socket, or the
+/// plug-in's.
+macro_rules! on_socket {
+    ($inner:ident: $native:ident, $value:expr, $socket:ident => $body:expr) => {
+        match $value {
+            $inner::Native(native) => match native {
+                #[cfg(feature = "tokio")]
+                $native::Tokio($socket) => $body,
+                #[cfg(any(feature = "smol", feature = "async-std"))]
+                $native::AsyncIo($socket) => $body,
+            },
+            $inner::Dyn($socket) => crate::net::cold_path(|| $body),
         }
     };
 }
 
-/// `on!(Inner, value, socket => body)`: runs `body` with the backend's socket.
+/// `on!(Inner, value, x => body)`: the same dispatch over the two reactors,
+/// for the types of `crate::io::io_types!` (files, processes, signals),
+/// which have no plug-in variant.
 macro_rules! on {
     ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
@@ -99,19 +204,23 @@ macro_rules! on {
     };
 }
 
-/// `on_io!(Inner, value, socket => poll expression)`: as `on!`, but a tokio
-/// socket polled from a task of another backend gives an error (see the
-/// module docs) instead of waiting on a reactor that may not be running.
+/// `on_io!(Inner: Native, value, socket => poll expression)`: as `on_socket!`, but a
+/// tokio socket polled from a task of another backend gives an error (see
+/// the module docs) instead of waiting on a reactor that may not be running.
+/// A plug-in's socket is polled wherever it is (its reactor is its own).
 macro_rules! on_io {
-    ($inner:ident, $value:expr, $socket:ident => $body:expr) => {
+    ($inner:ident: $native:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
-            #[cfg(feature = "tokio")]
-            $inner::Tokio($socket) => match crate::net::tokio_here() {
-                Ok(()) => $body,
-                Err(err) => std::task::Poll::Ready(Err(err)),
+            $inner::Native(native) => match native {
+                #[cfg(feature = "tokio")]
+                $native::Tokio($socket) => match crate::net::tokio_here() {
+                    Ok(()) => $body,
+                    Err(err) => std::task::Poll::Ready(Err(err)),
+                },
+                #[cfg(any(feature = "smol", feature = "async-std"))]
+                $native::AsyncIo($socket) => $body,
             },
-            #[cfg(any(feature = "smol", feature = "async-std"))]
-            $inner::AsyncIo($socket) => $body,
+            $inner::Dyn($socket) => crate::net::cold_path(|| $body),
         }
     };
 }
@@ -157,32 +266,95 @@ macro_rules! make {
                 type $R = crate::rt::AsyncStd;
                 $body.map(Into::into)
             }
-            // A plug-in runtime's ambient sockets are async-io's, which work
-            // under any runtime (async-io drives its reactor itself when no
-            // thread blocks on it).
-            #[cfg(feature = "smol")]
+            // A plug-in runtime's sockets are its own, made by its
+            // `DynRuntime` constructors (see `PluginNet`).
             crate::Backend::Custom(_) => {
-                type $R = crate::rt::Smol;
+                crate::net::cold();
+                type $R = crate::net::PluginNet;
                 $body.map(Into::into)
             }
-            #[cfg(all(feature = "async-std", not(feature = "smol")))]
-            crate::Backend::Custom(_) => {
-                type $R = crate::rt::AsyncStd;
-                $body.map(Into::into)
-            }
-            #[cfg(not(any(feature = "smol", feature = "async-std")))]
-            crate::Backend::Custom(name) => Err(std::io::Error::new(
-                std::io::ErrorKind::Unsupported,
-                format!("anyloop::net on the plug-in runtime `{name}` needs the smol or async-std feature"),
-            )),
         }
     };
+}
+
+/// The sockets of the plug-in runtime that runs the caller
+/// (`Backend::Custom`): its own, made by its [`DynRuntime`] constructors
+/// (`dyn_bind_tcp`, `dyn_connect_tcp`, ...; `from_std` and the Unix pairs
+/// through the dyn context), so that a plug-in whose reactor is its own
+/// (io_uring, an in-house one) serves `anyloop::net`.
+///
+/// [`DynRuntime`]: anyloop_core::dyn_rt::DynRuntime
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PluginNet;
+
+/// The plug-in runtime in context, or an `Unsupported` error naming the
+/// rule (a thread marked with a plug-in's name always has it in context:
+/// `Runtime::from_dyn`'s `block_on` and the plug-in's tasks set both).
+#[cold]
+fn plugin() -> std::io::Result<std::sync::Arc<dyn anyloop_core::dyn_rt::DynRuntime>> {
+    anyloop_core::dyn_rt::current().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "anyloop::net: the plug-in runtime that runs this code is not in context \
+             (run it inside `Runtime::from_dyn(..).block_on` or the plug-in's tasks)",
+        )
+    })
+}
+
+impl anyloop_core::net::Net for PluginNet {
+    type TcpListener = anyloop_core::dyn_rt::DynTcpListener;
+    type TcpStream = anyloop_core::dyn_rt::DynTcpStream;
+    type UdpSocket = anyloop_core::dyn_rt::DynUdpSocket;
+    #[cfg(unix)]
+    type UnixListener = anyloop_core::dyn_rt::DynUnixListener;
+    #[cfg(unix)]
+    type UnixStream = anyloop_core::dyn_rt::DynUnixStream;
+    #[cfg(unix)]
+    type UnixDatagram = anyloop_core::dyn_rt::DynUnixDatagram;
+
+    fn bind_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::TcpListener> {
+        plugin()?.dyn_bind_tcp(addr)
+    }
+
+    async fn connect_tcp(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::TcpStream> {
+        let connect = plugin()?.dyn_connect_tcp(addr);
+        connect.await
+    }
+
+    async fn connect_tcp_socket(
+        &self,
+        socket: std::net::TcpStream,
+        addr: std::net::SocketAddr,
+    ) -> std::io::Result<Self::TcpStream> {
+        let connect = plugin()?.dyn_connect_tcp_socket(socket, addr);
+        connect.await
+    }
+
+    fn bind_udp(&self, addr: std::net::SocketAddr) -> std::io::Result<Self::UdpSocket> {
+        plugin()?.dyn_bind_udp(addr)
+    }
+
+    #[cfg(unix)]
+    fn bind_unix(&self, path: &std::path::Path) -> std::io::Result<Self::UnixListener> {
+        plugin()?.dyn_bind_unix(path)
+    }
+
+    #[cfg(unix)]
+    async fn connect_unix(&self, path: &std::path::Path) -> std::io::Result<Self::UnixStream> {
+        let connect = plugin()?.dyn_connect_unix(path);
+        connect.await
+    }
+
+    #[cfg(unix)]
+    fn bind_unix_datagram(&self, path: &std::path::Path) -> std::io::Result<Self::UnixDatagram> {
+        plugin()?.dyn_bind_unix_datagram(path)
+    }
 }
 
 /// Implements the futures-io traits (and tokio's, with `tokio-io`; hyper's,
 /// with `hyper`) for socket types by dispatch.
 macro_rules! byte_stream {
-    (read: $($name:ident($inner:ident)),*) => {$(
+    (read: $($name:ident($inner:ident: $native:ident)),*) => {$(
         impl futures_io::AsyncRead for $name {
             #[inline]
             fn poll_read(
@@ -190,7 +362,7 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 buf: &mut [u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read(cx, buf))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read(cx, buf))
             }
 
             #[inline]
@@ -199,14 +371,14 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 bufs: &mut [std::io::IoSliceMut<'_>],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read_vectored(cx, bufs))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read_vectored(cx, bufs))
             }
         }
 
         crate::io::tokio_io!(read: $name);
         crate::io::hyper_io!(read: $name);
     )*};
-    (write: $($name:ident($inner:ident)),*) => {$(
+    (write: $($name:ident($inner:ident: $native:ident)),*) => {$(
         impl futures_io::AsyncWrite for $name {
             #[inline]
             fn poll_write(
@@ -214,7 +386,7 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 buf: &[u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write(cx, buf))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write(cx, buf))
             }
 
             #[inline]
@@ -223,7 +395,7 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 bufs: &[std::io::IoSlice<'_>],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write_vectored(cx, bufs))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write_vectored(cx, bufs))
             }
 
             #[inline]
@@ -231,7 +403,7 @@ macro_rules! byte_stream {
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_flush(cx))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_flush(cx))
             }
 
             #[inline]
@@ -239,7 +411,7 @@ macro_rules! byte_stream {
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                crate::net::on_io!($inner, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_close(cx))
+                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_close(cx))
             }
         }
 
@@ -248,7 +420,7 @@ macro_rules! byte_stream {
     )*};
 }
 
-pub(crate) use {byte_stream, make, on, on_io, socket_types};
+pub(crate) use {byte_stream, make, on, on_io, on_socket, socket_types};
 
 impl anyloop_core::net::Net for crate::rt::Current {
     type TcpListener = TcpListener;

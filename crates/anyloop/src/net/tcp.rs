@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyloop_core::net::{self as core_net, Net};
 
-use super::{ToSocketAddrs, byte_stream, each_addr, make, on, on_io, socket_types};
+use super::{ToSocketAddrs, byte_stream, each_addr, make, on_io, on_socket as on, socket_types};
 use crate::rt::Current;
 
 socket_types! {
@@ -27,24 +27,24 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    TcpListener(ListenerInner);
+    TcpListener(ListenerInner: ListenerNative, DynTcpListener);
 
     /// A TCP connection on the runtime that runs the caller; a byte stream
     /// ([`AsyncRead`](crate::io::AsyncRead) + [`AsyncWrite`](crate::io::AsyncWrite)).
     ///
     /// See the [module docs](crate::net) for an example.
-    TcpStream(StreamInner);
+    TcpStream(StreamInner: StreamNative, DynTcpStream);
 
     /// The read half of a [`TcpStream`], made by [`TcpStream::into_split`].
-    OwnedReadHalf(ReadHalfInner);
+    OwnedReadHalf(ReadHalfInner: ReadHalfNative, DynReadHalf);
 
     /// The write half of a [`TcpStream`], made by
     /// [`TcpStream::into_split`]. Dropping it shuts down the write side.
-    OwnedWriteHalf(WriteHalfInner);
+    OwnedWriteHalf(WriteHalfInner: WriteHalfNative, DynWriteHalf);
 }
 
-byte_stream!(read: TcpStream(StreamInner), OwnedReadHalf(ReadHalfInner));
-byte_stream!(write: TcpStream(StreamInner), OwnedWriteHalf(WriteHalfInner));
+byte_stream!(read: TcpStream(StreamInner: StreamNative), OwnedReadHalf(ReadHalfInner: ReadHalfNative));
+byte_stream!(write: TcpStream(StreamInner: StreamNative), OwnedWriteHalf(WriteHalfInner: WriteHalfNative));
 
 impl TcpListener {
     /// Binds to `addr`, trying each address it resolves to in turn. Port 0
@@ -73,13 +73,18 @@ impl TcpListener {
         // one listener without waking each other in a loop.
         let (stream, addr) = match &self.0 {
             #[cfg(feature = "tokio")]
-            ListenerInner::Tokio(l) => {
+            ListenerInner::Native(ListenerNative::Tokio(l)) => {
                 super::tokio_here()?;
                 let (stream, addr) = core_net::TcpListener::accept(l).await?;
                 (stream.into(), addr)
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
-            ListenerInner::AsyncIo(l) => {
+            ListenerInner::Native(ListenerNative::AsyncIo(l)) => {
+                let (stream, addr) = core_net::TcpListener::accept(l).await?;
+                (stream.into(), addr)
+            }
+            ListenerInner::Dyn(l) => {
+                super::cold();
                 let (stream, addr) = core_net::TcpListener::accept(l).await?;
                 (stream.into(), addr)
             }
@@ -90,7 +95,7 @@ impl TcpListener {
     /// Polls for a connection. The listener keeps the waker of the last
     /// caller only: to wait from several tasks, use `accept`.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        on_io!(ListenerInner, &self.0, l => core_net::TcpListener::poll_accept(l, cx)
+        on_io!(ListenerInner: ListenerNative, &self.0, l => core_net::TcpListener::poll_accept(l, cx)
             .map_ok(|(stream, addr)| (stream.into(), addr)))
     }
 
@@ -102,7 +107,7 @@ impl TcpListener {
 
     /// The address the listener is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        on!(ListenerInner, &self.0, l => core_net::TcpListener::local_addr(l))
+        on!(ListenerInner: ListenerNative, &self.0, l => core_net::TcpListener::local_addr(l))
     }
 
     /// Wraps a `std` listener, on the runtime that runs the caller.
@@ -112,7 +117,7 @@ impl TcpListener {
 
     /// Returns the `std` listener, in blocking mode.
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
-        on!(ListenerInner, self.0, l => core_net::TcpListener::into_std(l))
+        on!(ListenerInner: ListenerNative, self.0, l => core_net::TcpListener::into_std(l))
     }
 }
 
@@ -161,39 +166,39 @@ impl TcpStream {
 
     /// The local address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::local_addr(s))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::local_addr(s))
     }
 
     /// The peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::peer_addr(s))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::peer_addr(s))
     }
 
     /// Whether Nagle's algorithm is off (`TCP_NODELAY`).
     pub fn nodelay(&self) -> io::Result<bool> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::nodelay(s))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::nodelay(s))
     }
 
     /// Turns Nagle's algorithm off (`true`) or on.
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::set_nodelay(s, nodelay))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::set_nodelay(s, nodelay))
     }
 
     /// The IP time-to-live.
     pub fn ttl(&self) -> io::Result<u32> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::ttl(s))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::ttl(s))
     }
 
     /// Sets the IP time-to-live.
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::set_ttl(s, ttl))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::set_ttl(s, ttl))
     }
 
     /// Shuts down the read side, the write side, or both. After
     /// `Shutdown::Write` the peer reads the end of the stream while this side
     /// can still read.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        on!(StreamInner, &self.0, s => core_net::TcpStream::shutdown(s, how))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::TcpStream::shutdown(s, how))
     }
 
     /// Reads without consuming: the next read returns the same bytes. Cancel
@@ -201,12 +206,18 @@ impl TcpStream {
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         match &self.0 {
             #[cfg(feature = "tokio")]
-            StreamInner::Tokio(s) => {
+            StreamInner::Native(StreamNative::Tokio(s)) => {
                 super::tokio_here()?;
                 core_net::TcpStream::peek(s, buf).await
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
-            StreamInner::AsyncIo(s) => core_net::TcpStream::peek(s, buf).await,
+            StreamInner::Native(StreamNative::AsyncIo(s)) => {
+                core_net::TcpStream::peek(s, buf).await
+            }
+            StreamInner::Dyn(s) => {
+                super::cold();
+                core_net::TcpStream::peek(s, buf).await
+            }
         }
     }
 
@@ -236,7 +247,7 @@ impl TcpStream {
     /// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
     /// ```
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        on!(StreamInner, self.0, s => {
+        on!(StreamInner: StreamNative, self.0, s => {
             let (read, write) = core_net::TcpStream::into_split(s);
             (read.into(), write.into())
         })
@@ -249,7 +260,7 @@ impl TcpStream {
 
     /// Returns the `std` stream, in blocking mode.
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
-        on!(StreamInner, self.0, s => core_net::TcpStream::into_std(s))
+        on!(StreamInner: StreamNative, self.0, s => core_net::TcpStream::into_std(s))
     }
 }
 

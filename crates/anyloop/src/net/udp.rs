@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use anyloop_core::net::{self as core_net, Net};
 
-use super::{ToSocketAddrs, each_addr, make, on, socket_types};
+use super::{ToSocketAddrs, each_addr, make, on_socket as on, socket_types};
 use crate::rt::Current;
 
 socket_types! {
@@ -30,7 +30,7 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    UdpSocket(UdpInner);
+    UdpSocket(UdpInner: UdpNative, DynUdpSocket);
 }
 
 /// Runs an async method of the backend socket, checking first that a tokio
@@ -39,12 +39,16 @@ macro_rules! udp_io {
     ($socket:expr, $s:ident => $body:expr) => {
         match &$socket.0 {
             #[cfg(feature = "tokio")]
-            UdpInner::Tokio($s) => {
+            UdpInner::Native(UdpNative::Tokio($s)) => {
                 super::tokio_here()?;
                 $body.await
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
-            UdpInner::AsyncIo($s) => $body.await,
+            UdpInner::Native(UdpNative::AsyncIo($s)) => $body.await,
+            UdpInner::Dyn($s) => {
+                super::cold();
+                $body.await
+            }
         }
     };
 }
@@ -65,7 +69,9 @@ impl UdpSocket {
     /// first that works.
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
         each_addr(&addr, |addr| {
-            std::future::ready(on!(UdpInner, &self.0, s => core_net::UdpSocket::connect(s, addr)))
+            std::future::ready(
+                on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::connect(s, addr)),
+            )
         })
         .await
     }
@@ -103,64 +109,64 @@ impl UdpSocket {
 
     /// The local address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::local_addr(s))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::local_addr(s))
     }
 
     /// The connected peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::peer_addr(s))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::peer_addr(s))
     }
 
     /// Whether broadcast sends are allowed.
     pub fn broadcast(&self) -> io::Result<bool> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::broadcast(s))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::broadcast(s))
     }
 
     /// Allows or forbids broadcast sends.
     pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::set_broadcast(s, on))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::set_broadcast(s, on))
     }
 
     /// The IP time-to-live.
     pub fn ttl(&self) -> io::Result<u32> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::ttl(s))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::ttl(s))
     }
 
     /// Sets the IP time-to-live.
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::set_ttl(s, ttl))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::set_ttl(s, ttl))
     }
 
     /// Joins the IPv4 multicast group `group` on `interface`
     /// (`Ipv4Addr::UNSPECIFIED`: the default one).
     pub fn join_multicast_v4(&self, group: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::join_multicast_v4(s, group, interface))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::join_multicast_v4(s, group, interface))
     }
 
     /// Leaves an IPv4 multicast group.
     pub fn leave_multicast_v4(&self, group: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::leave_multicast_v4(s, group, interface))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::leave_multicast_v4(s, group, interface))
     }
 
     /// Joins the IPv6 multicast group `group` on the interface of index
     /// `interface` (0: the default one).
     pub fn join_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::join_multicast_v6(s, group, interface))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::join_multicast_v6(s, group, interface))
     }
 
     /// Leaves an IPv6 multicast group.
     pub fn leave_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::leave_multicast_v6(s, group, interface))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::leave_multicast_v6(s, group, interface))
     }
 
     /// Whether IPv4 multicast sends loop back to this host.
     pub fn multicast_loop_v4(&self) -> io::Result<bool> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::multicast_loop_v4(s))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::multicast_loop_v4(s))
     }
 
     /// Sets whether IPv4 multicast sends loop back to this host.
     pub fn set_multicast_loop_v4(&self, on: bool) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::set_multicast_loop_v4(s, on))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::set_multicast_loop_v4(s, on))
     }
 
     /// Wraps a bound `std` socket, on the runtime that runs the caller.
@@ -170,7 +176,7 @@ impl UdpSocket {
 
     /// Returns the `std` socket, in blocking mode.
     pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
-        on!(UdpInner, self.0, s => core_net::UdpSocket::into_std(s))
+        on!(UdpInner: UdpNative, self.0, s => core_net::UdpSocket::into_std(s))
     }
 }
 
@@ -192,7 +198,7 @@ impl core_net::UdpSocket for UdpSocket {
     }
 
     fn connect(&self, addr: SocketAddr) -> io::Result<()> {
-        on!(UdpInner, &self.0, s => core_net::UdpSocket::connect(s, addr))
+        on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::connect(s, addr))
     }
 
     async fn send(&self, buf: &[u8]) -> io::Result<usize> {

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use anyloop_core::net::{self as core_net, Net};
 
-use super::{byte_stream, make, on, on_io, socket_types};
+use super::{byte_stream, make, on_io, on_socket as on, socket_types};
 use crate::rt::Current;
 
 socket_types! {
@@ -37,19 +37,19 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    UnixListener(ListenerInner);
+    UnixListener(ListenerInner: ListenerNative, DynUnixListener);
 
     /// A Unix-domain stream connection on the runtime that runs the caller;
     /// a byte stream.
-    UnixStream(StreamInner);
+    UnixStream(StreamInner: StreamNative, DynUnixStream);
 
     /// The read half of a [`UnixStream`], made by
     /// [`UnixStream::into_split`].
-    UnixOwnedReadHalf(ReadHalfInner);
+    UnixOwnedReadHalf(ReadHalfInner: ReadHalfNative, DynReadHalf);
 
     /// The write half of a [`UnixStream`], made by
     /// [`UnixStream::into_split`]. Dropping it shuts down the write side.
-    UnixOwnedWriteHalf(WriteHalfInner);
+    UnixOwnedWriteHalf(WriteHalfInner: WriteHalfNative, DynWriteHalf);
 
     /// A Unix-domain datagram socket on the runtime that runs the caller.
     /// Every method takes `&self`.
@@ -69,11 +69,11 @@ socket_types! {
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    UnixDatagram(DatagramInner);
+    UnixDatagram(DatagramInner: DatagramNative, DynUnixDatagram);
 }
 
-byte_stream!(read: UnixStream(StreamInner), UnixOwnedReadHalf(ReadHalfInner));
-byte_stream!(write: UnixStream(StreamInner), UnixOwnedWriteHalf(WriteHalfInner));
+byte_stream!(read: UnixStream(StreamInner: StreamNative), UnixOwnedReadHalf(ReadHalfInner: ReadHalfNative));
+byte_stream!(write: UnixStream(StreamInner: StreamNative), UnixOwnedWriteHalf(WriteHalfInner: WriteHalfNative));
 
 impl UnixListener {
     /// Binds to the file `path`, which must not exist yet.
@@ -91,13 +91,18 @@ impl UnixListener {
         // one listener without waking each other in a loop.
         let (stream, addr) = match &self.0 {
             #[cfg(feature = "tokio")]
-            ListenerInner::Tokio(l) => {
+            ListenerInner::Native(ListenerNative::Tokio(l)) => {
                 super::tokio_here()?;
                 let (stream, addr) = core_net::UnixListener::accept(l).await?;
                 (stream.into(), addr)
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
-            ListenerInner::AsyncIo(l) => {
+            ListenerInner::Native(ListenerNative::AsyncIo(l)) => {
+                let (stream, addr) = core_net::UnixListener::accept(l).await?;
+                (stream.into(), addr)
+            }
+            ListenerInner::Dyn(l) => {
+                super::cold();
                 let (stream, addr) = core_net::UnixListener::accept(l).await?;
                 (stream.into(), addr)
             }
@@ -108,13 +113,13 @@ impl UnixListener {
     /// Polls for a connection. The listener keeps the waker of the last
     /// caller only: to wait from several tasks, use `accept`.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        on_io!(ListenerInner, &self.0, l => core_net::UnixListener::poll_accept(l, cx)
+        on_io!(ListenerInner: ListenerNative, &self.0, l => core_net::UnixListener::poll_accept(l, cx)
             .map_ok(|(stream, addr)| (stream.into(), addr)))
     }
 
     /// The address it is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        on!(ListenerInner, &self.0, l => core_net::UnixListener::local_addr(l))
+        on!(ListenerInner: ListenerNative, &self.0, l => core_net::UnixListener::local_addr(l))
     }
 
     /// Wraps a `std` listener, on the runtime that runs the caller.
@@ -124,7 +129,7 @@ impl UnixListener {
 
     /// Returns the `std` listener, in blocking mode.
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
-        on!(ListenerInner, self.0, l => core_net::UnixListener::into_std(l))
+        on!(ListenerInner: ListenerNative, self.0, l => core_net::UnixListener::into_std(l))
     }
 }
 
@@ -149,23 +154,23 @@ impl UnixStream {
 
     /// The local address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        on!(StreamInner, &self.0, s => core_net::UnixStream::local_addr(s))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::UnixStream::local_addr(s))
     }
 
     /// The peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        on!(StreamInner, &self.0, s => core_net::UnixStream::peer_addr(s))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::UnixStream::peer_addr(s))
     }
 
     /// Shuts down the read side, the write side, or both.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        on!(StreamInner, &self.0, s => core_net::UnixStream::shutdown(s, how))
+        on!(StreamInner: StreamNative, &self.0, s => core_net::UnixStream::shutdown(s, how))
     }
 
     /// Splits into halves that two tasks can own. Dropping the write half
     /// shuts down the write side.
     pub fn into_split(self) -> (UnixOwnedReadHalf, UnixOwnedWriteHalf) {
-        on!(StreamInner, self.0, s => {
+        on!(StreamInner: StreamNative, self.0, s => {
             let (read, write) = core_net::UnixStream::into_split(s);
             (read.into(), write.into())
         })
@@ -178,7 +183,7 @@ impl UnixStream {
 
     /// Returns the `std` stream, in blocking mode.
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
-        on!(StreamInner, self.0, s => core_net::UnixStream::into_std(s))
+        on!(StreamInner: StreamNative, self.0, s => core_net::UnixStream::into_std(s))
     }
 }
 
@@ -188,12 +193,16 @@ macro_rules! datagram_io {
     ($socket:expr, $s:ident => $body:expr) => {
         match &$socket.0 {
             #[cfg(feature = "tokio")]
-            DatagramInner::Tokio($s) => {
+            DatagramInner::Native(DatagramNative::Tokio($s)) => {
                 super::tokio_here()?;
                 $body.await
             }
             #[cfg(any(feature = "smol", feature = "async-std"))]
-            DatagramInner::AsyncIo($s) => $body.await,
+            DatagramInner::Native(DatagramNative::AsyncIo($s)) => $body.await,
+            DatagramInner::Dyn($s) => {
+                super::cold();
+                $body.await
+            }
         }
     };
 }
@@ -217,7 +226,7 @@ impl UnixDatagram {
 
     /// Sets the default peer.
     pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
-        on!(DatagramInner, &self.0, s => core_net::UnixDatagram::connect(s, path.as_ref()))
+        on!(DatagramInner: DatagramNative, &self.0, s => core_net::UnixDatagram::connect(s, path.as_ref()))
     }
 
     /// Sends to the connected peer.
@@ -242,17 +251,17 @@ impl UnixDatagram {
 
     /// The local address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        on!(DatagramInner, &self.0, s => core_net::UnixDatagram::local_addr(s))
+        on!(DatagramInner: DatagramNative, &self.0, s => core_net::UnixDatagram::local_addr(s))
     }
 
     /// The connected peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        on!(DatagramInner, &self.0, s => core_net::UnixDatagram::peer_addr(s))
+        on!(DatagramInner: DatagramNative, &self.0, s => core_net::UnixDatagram::peer_addr(s))
     }
 
     /// Shuts down the read side, the write side, or both.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        on!(DatagramInner, &self.0, s => core_net::UnixDatagram::shutdown(s, how))
+        on!(DatagramInner: DatagramNative, &self.0, s => core_net::UnixDatagram::shutdown(s, how))
     }
 
     /// Wraps a `std` socket, on the runtime that runs the caller.
@@ -262,7 +271,7 @@ impl UnixDatagram {
 
     /// Returns the `std` socket, in blocking mode.
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixDatagram> {
-        on!(DatagramInner, self.0, s => core_net::UnixDatagram::into_std(s))
+        on!(DatagramInner: DatagramNative, self.0, s => core_net::UnixDatagram::into_std(s))
     }
 }
 
