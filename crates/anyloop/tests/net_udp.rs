@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use anyloop::net::UdpSocket;
@@ -25,6 +25,53 @@ async fn peek_from_does_not_consume() {
         "peek consumed the datagram on {}",
         backend()
     );
+}
+
+/// `send_to` takes every address form: the socket address types as they
+/// are (no lookup), strings and host names resolved first, and a bad
+/// address is `InvalidInput` with nothing sent.
+#[anyloop::test]
+async fn send_to_every_address_form() {
+    let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let to = b.local_addr().unwrap();
+    let SocketAddr::V4(to_v4) = to else {
+        panic!("a v4 socket has the v6 address {to} on {}", backend());
+    };
+    let port = to.port();
+    let sent = [
+        a.send_to(b"0", to).await,
+        a.send_to(b"1", &to).await,
+        a.send_to(b"2", to_v4).await,
+        a.send_to(b"3", SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))
+            .await,
+        a.send_to(b"4", (Ipv4Addr::LOCALHOST, port)).await,
+        a.send_to(b"5", (IpAddr::from(Ipv4Addr::LOCALHOST), port))
+            .await,
+        a.send_to(b"6", format!("127.0.0.1:{port}")).await,
+        a.send_to(b"7", ("127.0.0.1", port)).await,
+        a.send_to(b"8", &[to][..]).await,
+    ];
+    for (i, sent) in sent.into_iter().enumerate() {
+        assert_eq!(sent.unwrap(), 1, "datagram {i} on {}", backend());
+    }
+    let err = a.send_to(b"x", "127.0.0.1:port").await.unwrap_err();
+    assert_eq!(
+        err.kind(),
+        std::io::ErrorKind::InvalidInput,
+        "on {}: {err}",
+        backend()
+    );
+    let mut buf = [0; 8];
+    for i in 0..9u8 {
+        let (n, from) = b.recv_from(&mut buf).await.unwrap();
+        assert_eq!(
+            (&buf[..n], from),
+            (&[b'0' + i][..], a.local_addr().unwrap()),
+            "datagram {i} on {}",
+            backend()
+        );
+    }
 }
 
 #[anyloop::test]

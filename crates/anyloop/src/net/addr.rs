@@ -16,6 +16,13 @@ pub(crate) mod sealed {
 
     pub trait Sealed {
         fn resolve(&self) -> Resolve;
+
+        /// The address, for the types that are one socket address already:
+        /// no `Vec` and no future (`send_to` takes it on every datagram).
+        #[inline]
+        fn socket_addr(&self) -> Option<std::net::SocketAddr> {
+            None
+        }
     }
 }
 
@@ -118,6 +125,11 @@ macro_rules! addr_types {
             fn resolve(&self) -> Resolve {
                 done(*self)
             }
+
+            #[inline]
+            fn socket_addr(&self) -> Option<SocketAddr> {
+                Some((*self).into())
+            }
         }
     )*};
 }
@@ -201,6 +213,11 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {}
 impl<T: sealed::Sealed + ?Sized> sealed::Sealed for &T {
     fn resolve(&self) -> Resolve {
         (**self).resolve()
+    }
+
+    #[inline]
+    fn socket_addr(&self) -> Option<SocketAddr> {
+        (**self).socket_addr()
     }
 }
 

@@ -92,7 +92,11 @@ impl UdpSocket {
 
     /// Sends `buf` to `target` (its first address).
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let target = super::addr::first(&target).await?;
+        // A `SocketAddr` is used as it is: no `Vec`, no future to poll.
+        let target = match super::addr::sealed::Sealed::socket_addr(&target) {
+            Some(target) => target,
+            None => super::addr::first(&target).await?,
+        };
         udp_io!(self, s => core_net::UdpSocket::send_to(s, buf, target))
     }
 
