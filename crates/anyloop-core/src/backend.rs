@@ -176,7 +176,7 @@ impl<F> CatchDropPanic<F> {
 impl<F: Future> Future for CatchDropPanic<F> {
     type Output = F::Output;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         match self.project().future.as_pin_mut() {
             Some(future) => future.poll(cx),
