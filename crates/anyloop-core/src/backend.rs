@@ -206,6 +206,8 @@ impl DropPanics {
         DROP_PANICS.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    #[cold]
+    #[inline(never)]
     fn report(id: TaskId, payload: PanicPayload) {
         if WATCHED.load(Ordering::SeqCst) == 0 {
             return; // nobody waits for it: dropped, as tokio does
