@@ -2,6 +2,9 @@
 //! `valgrind --tool=callgrind target/release/examples/count_spawn <backend> <face> <n>`,
 //! run with two values of `n`: the difference of the instruction counts,
 //! divided by the difference of `n`, is the cost of one spawn + join.
+//! Use values far apart (20000 and 120000) and run each a few times: a run
+//! lands in one of a few modes (≈ 10 instructions per task apart on smol and
+//! async-std, ≈ 300 on tokio), so compare the minima.
 //!
 //! It also prints the loop's time per spawn + join in nanoseconds, so that
 //! interleaved runs of two builds can be compared on a busy machine (take the

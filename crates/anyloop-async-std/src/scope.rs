@@ -157,11 +157,19 @@ pin_project_lite::pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if let (Some(scope), true) = (this.scope, *this.registered) {
-                lock(&scope.scope.waiting).remove(this.id);
+                unregister(*scope, *this.id);
             }
             drop_catching_panic(*this.id, this.future);
         }
     }
+}
+
+/// Takes a task's waker out of its scope: out of line, so that the drop of
+/// a task that never waited (or whose scope is gone) stays small.
+#[cold]
+#[inline(never)]
+fn unregister(scope: ScopeRef, id: TaskId) {
+    lock(&scope.scope.waiting).remove(&id);
 }
 
 impl<F> Scoped<F> {

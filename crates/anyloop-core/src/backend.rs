@@ -176,7 +176,7 @@ impl<F> CatchDropPanic<F> {
 impl<F: Future> Future for CatchDropPanic<F> {
     type Output = F::Output;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         match self.project().future.as_pin_mut() {
             Some(future) => future.poll(cx),
@@ -206,6 +206,8 @@ impl DropPanics {
         DROP_PANICS.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    #[cold]
+    #[inline(never)]
     fn report(id: TaskId, payload: PanicPayload) {
         if WATCHED.load(Ordering::SeqCst) == 0 {
             return; // nobody waits for it: dropped, as tokio does

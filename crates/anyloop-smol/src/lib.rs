@@ -124,6 +124,18 @@ fn join_spawned<T: Send + 'static>(task: smol::Task<T>, id: TaskId) -> JoinHandl
     })
 }
 
+/// Spawns onto the thread's executor, with an id of the thread's supply.
+#[inline(never)]
+fn spawn_local_executor<F>(local: &Local, future: F) -> (smol::Task<F::Output>, TaskId)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let id = local.ids.next();
+    let task = spawn_raw(local.executor.borrow().as_deref(), id, future);
+    (task, id)
+}
+
 // Out of line: the runtime's executor is the path to keep small.
 #[inline(never)]
 fn spawn_global<F>(future: F) -> smol::Task<F::Output>
@@ -210,13 +222,9 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (task, id) = LOCAL.with(|local| {
-            let id = local.ids.next();
-            (
-                spawn_raw(local.executor.borrow().as_deref(), id, future),
-                id,
-            )
-        });
+        // The closure is small, so that the thread-local's accessor is
+        // inlined here; the spawn is one call.
+        let (task, id) = LOCAL.with(|local| spawn_local_executor(local, future));
         join_spawned(task, id)
     }
 

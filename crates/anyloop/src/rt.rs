@@ -114,39 +114,61 @@ pub(crate) fn current_backend() -> Backend {
     }
 }
 
+/// What anyloop runs on this thread: the backend of the task, blocking
+/// closure or `block_on`, and whether it is async code (a task or
+/// `block_on`) rather than a blocking closure.
+///
+/// Four bytes, aligned: read and written as one word (an
+/// `Option<(Backend, bool)>` is three bytes, which the compiler splits into
+/// two loads and two stores, and it is copied around every poll of a task).
+#[derive(Clone, Copy)]
+#[repr(C, align(4))]
+struct Mark {
+    backend: Option<Backend>,
+    is_async: bool,
+}
+
+const UNMARKED: Mark = Mark {
+    backend: None,
+    is_async: false,
+};
+
 thread_local! {
-    // The backend of the task, blocking closure or `block_on` that anyloop
-    // is running on this thread, and whether it is async code (a task or
-    // `block_on`) rather than a blocking closure: the first, cheapest answer
-    // of `Backend::current`, so that code inside tasks spawned through
-    // anyloop finds its runtime with one thread-local read.
-    static POLLING: Cell<Option<(Backend, bool)>> = const { Cell::new(None) };
+    // The first, cheapest answer of `Backend::current`, so that code inside
+    // tasks spawned through anyloop finds its runtime with one thread-local
+    // read.
+    static POLLING: Cell<Mark> = const { Cell::new(UNMARKED) };
 }
 
 /// The backend that anyloop is running on this thread, if any.
 #[inline]
 pub(crate) fn polling() -> Option<Backend> {
-    POLLING.get().map(|(backend, _)| backend)
+    POLLING.get().backend
 }
 
 /// Returns `true` inside async code that anyloop runs (not in a blocking
 /// closure), where blocking the thread would stall the runtime.
 pub(crate) fn in_async_code() -> bool {
-    matches!(POLLING.get(), Some((_, true)))
+    let mark = POLLING.get();
+    mark.backend.is_some() && mark.is_async
 }
 
 /// Returns `true` inside a blocking closure that anyloop runs.
 pub(crate) fn in_blocking_code() -> bool {
-    matches!(POLLING.get(), Some((_, false)))
+    let mark = POLLING.get();
+    mark.backend.is_some() && !mark.is_async
 }
 
 /// Marks the thread with a backend until dropped (also on unwind).
-pub(crate) struct Polling(Option<(Backend, bool)>);
+pub(crate) struct Polling(Mark);
 
 impl Polling {
     #[inline]
     pub(crate) fn enter(backend: Backend, is_async: bool) -> Polling {
-        Polling(POLLING.replace(Some((backend, is_async))))
+        Polling(POLLING.replace(Mark {
+            backend: Some(backend),
+            is_async,
+        }))
     }
 }
 
@@ -169,7 +191,7 @@ pin_project_lite::pin_project! {
 impl<F: Future> Future for Tagged<F> {
     type Output = F::Output;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let _polling = Polling::enter(*this.backend, true);
@@ -202,7 +224,7 @@ impl Spawn for Current {
             Backend::Smol => JoinHandle::from(Smol.spawn(future)),
             #[cfg(feature = "async-std")]
             Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
-            Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(future)),
+            Backend::Custom(name) => spawn_plugin(name, future),
         }
     }
 
@@ -237,6 +259,19 @@ impl Spawn for Current {
             Backend::Custom(name) => JoinHandle::from(plugin(name).spawn_blocking(f)),
         }
     }
+}
+
+/// Spawns a task on the plug-in runtime `name`: out of line, so that the
+/// built-in backends' spawn stays small.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn spawn_plugin<F>(name: crate::PluginName, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    JoinHandle::from(plugin(name).spawn(future))
 }
 
 /// Spawns a task of a runtime whose clock has been paused.

@@ -34,6 +34,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -133,12 +134,30 @@ enum Inner<T: Send + 'static> {
     Smol(anyloop_smol::JoinHandle<T>),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::JoinHandle<T>),
-    Dyn(anyloop_core::dyn_rt::DynJoinHandle<T>),
+    // Dropped by hand (`None` once dropped), out of line: the plug-in arm
+    // adds no drop glue, so that dropping a built-in handle stays inlined.
+    Dyn(ManuallyDrop<Option<anyloop_core::dyn_rt::DynJoinHandle<T>>>),
 }
 
-/// `dispatch!(expr, handle => body)` runs `body` with the backend's handle.
+impl<T: Send + 'static> Drop for JoinHandle<T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if let Inner::Dyn(handle) = &mut self.inner {
+            drop_dyn(handle);
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn drop_dyn<T>(handle: &mut Option<anyloop_core::dyn_rt::DynJoinHandle<T>>) {
+    drop(handle.take());
+}
+
+/// `dispatch!(expr, as_ref or as_mut, handle => body)` runs `body` with the
+/// backend's handle.
 macro_rules! dispatch {
-    ($inner:expr, $handle:ident => $body:expr) => {
+    ($inner:expr, $as:ident, $handle:ident => $body:expr) => {
         match $inner {
             #[cfg(feature = "tokio")]
             Inner::Tokio($handle) => $body,
@@ -146,7 +165,12 @@ macro_rules! dispatch {
             Inner::Smol($handle) => $body,
             #[cfg(feature = "async-std")]
             Inner::AsyncStd($handle) => $body,
-            Inner::Dyn($handle) => $body,
+            Inner::Dyn($handle) => {
+                let $handle = $handle
+                    .$as()
+                    .expect("a plug-in's handle is only taken by its drop");
+                $body
+            }
         }
     };
 }
@@ -173,7 +197,7 @@ impl<T: Send + 'static> From<anyloop_core::dyn_rt::DynJoinHandle<T>> for JoinHan
     #[inline]
     fn from(handle: anyloop_core::dyn_rt::DynJoinHandle<T>) -> Self {
         JoinHandle {
-            inner: Inner::Dyn(handle),
+            inner: Inner::Dyn(ManuallyDrop::new(Some(handle))),
         }
     }
 }
@@ -183,7 +207,7 @@ impl<T: Send + 'static> Future for JoinHandle<T> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        dispatch!(&mut self.get_mut().inner, handle => Pin::new(handle).poll(cx))
+        dispatch!(&mut self.get_mut().inner, as_mut, handle => Pin::new(handle).poll(cx))
     }
 }
 
@@ -211,17 +235,17 @@ impl<T: Send + 'static> JoinHandle<T> {
 impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
     #[inline]
     fn abort(&self) {
-        dispatch!(&self.inner, handle => handle.abort())
+        dispatch!(&self.inner, as_ref, handle => handle.abort())
     }
 
     #[inline]
     fn is_finished(&self) -> bool {
-        dispatch!(&self.inner, handle => handle.is_finished())
+        dispatch!(&self.inner, as_ref, handle => handle.is_finished())
     }
 }
 
 impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        dispatch!(&self.inner, handle => handle.fmt(f))
+        dispatch!(&self.inner, as_ref, handle => handle.fmt(f))
     }
 }
