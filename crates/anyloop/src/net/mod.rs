@@ -106,7 +106,7 @@ pub(crate) use addr::each_addr;
 ///
 /// Two levels rather than three variants side by side: the discriminant of
 /// a flat enum is computed with arithmetic on the niche, a few instructions
-/// more on every built-in dispatch (measured with `count_tcp`); nested, each
+/// more on every built-in dispatch (measured with `count_net`); nested, each
 /// `match` is one comparison, so the built-in arms keep their cost.
 macro_rules! socket_types {
     ($($(#[$doc:meta])* $name:ident($inner:ident: $native:ident, $dyn:ident);)*) => {$(
