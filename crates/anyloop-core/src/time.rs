@@ -220,12 +220,13 @@ impl<T: Timer> Future for Sleep<T> {
                 std::time::Instant::now()
             };
             if this.deadline.into_std() <= now {
+                // Passed: done, after one yield if it must suspend once
+                // (the next poll need not read the clock again).
+                *this.state = SleepState::Elapsed;
                 if yield_first {
-                    *this.state = SleepState::Unarmed { yield_first: false };
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
-                *this.state = SleepState::Elapsed;
                 return Poll::Ready(());
             }
             let mut native = this.deadline.into_std();
