@@ -75,8 +75,15 @@
 //! by code that runs on it *after it was first paused*, transitively; and to
 //! the blocking closures they spawn. Tasks spawned before the first pause,
 //! native timers (`tokio::time::sleep`, `smol::Timer`) and code that anyloop
-//! does not run stay on real time; so do runtimes that never pause, whose
-//! timers cost one relaxed atomic load more than before.
+//! does not run stay on real time; so do runtimes that never pause. Until
+//! some runtime of the process pauses, reading the clock costs one relaxed
+//! atomic load more than `std::time::Instant::now()`, and a `Sleep` or
+//! `Timeout` is the size of its native timer (the rest of virtual time is
+//! out of line).
+//!
+//! Where the caller may have no anyloop clock (a library's test helper, code
+//! on a runtime started natively), [`try_pause`], [`try_resume`] and
+//! [`try_advance`] return a [`ClockError`] instead of panicking.
 
 use std::future::Future;
 use std::time::Duration;
