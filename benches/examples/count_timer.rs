@@ -1,7 +1,11 @@
 //! Counts what one timer operation costs, for callgrind:
 //! `valgrind --tool=callgrind target/release/examples/count_timer <backend> <face> <op> <n>`
-//! with `op` one of `sleep0` (`sleep(Duration::ZERO)`, one yield) and
-//! `timeout` (a timeout around a ready future), run with two values of `n`:
+//! with `op` one of `sleep0` (`sleep(Duration::ZERO)`, one yield),
+//! `timeout` (a timeout around a ready future), `timeout_yield` (a timeout
+//! around a future that yields once: the native timer is armed, then
+//! cancelled) and `sleep1us` (a real 1 µs sleep on the native timer; its
+//! count includes the runtime's parking, so it is noisier), run with two
+//! values of `n`:
 //! the difference of the instruction counts divided by the difference of
 //! `n` is the cost of one operation. Used to check that the clock behind
 //! virtual time costs nothing measurable while no clock is paused.
@@ -27,6 +31,13 @@ fn main() {
                 "timeout" => time_in($rt, n, move || async move {
                     let ready = async { black_box(1u64) };
                     black_box(timer.timeout(Duration::from_secs(1), ready).await.unwrap());
+                }),
+                "timeout_yield" => time_in($rt, n, move || async move {
+                    let once = anyloop::task::yield_now();
+                    timer.timeout(Duration::from_secs(1), once).await.unwrap();
+                }),
+                "sleep1us" => time_in($rt, n, move || async move {
+                    timer.sleep(Duration::from_micros(1)).await;
                 }),
                 other => panic!("unknown op {other:?}"),
             }

@@ -85,6 +85,7 @@ pub trait TimerExt: Timer + Clone {
 impl<T: Timer + Clone> TimerExt for T {}
 
 /// `now + duration`, saturated far in the future instead of overflowing.
+#[inline]
 fn deadline_after(duration: Duration) -> Instant {
     add_or_never(Instant::now(), duration)
 }
@@ -95,10 +96,18 @@ const NEVER: Duration = Duration::from_secs(86_400 * 365 * 30);
 /// `instant + duration`, or "never" when that overflows the clock: 30 years
 /// on, or, closer to the end of the clock than that, the latest instant it
 /// can hold.
+#[inline]
 fn add_or_never(instant: Instant, duration: Duration) -> Instant {
-    if let Some(sum) = instant.checked_add(duration) {
-        return sum;
+    match instant.checked_add(duration) {
+        Some(sum) => sum,
+        None => never_after(instant),
     }
+}
+
+/// "Never" from `instant`: see [`add_or_never`].
+#[cold]
+#[inline(never)]
+fn never_after(instant: Instant) -> Instant {
     if let Some(never) = instant.checked_add(NEVER) {
         return never;
     }
@@ -124,39 +133,49 @@ pin_project_lite::pin_project! {
         timer: T,
         deadline: Instant,
         state: SleepState,
-        // Where the sleep waits on a paused clock (boxed: only paused
-        // runtimes pay for its size).
-        virt: Option<Box<clock::Registration>>,
+        // What the sleep waits on, `None` until it is first armed.
         #[pin]
-        delay: Option<T::Delay>,
+        slot: Option<Slot<T::Delay>>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    // The native timer or, inside a paused runtime, the sleep's place on
+    // the clock (boxed: no bigger than a pointer). One slot for both keeps
+    // a `Sleep` the size of its native timer, and dropping a sleep that was
+    // never armed one test, as with an `Option` of the native timer.
+    #[project = SlotProj]
+    enum Slot<D> {
+        Native { #[pin] delay: D },
+        Virtual { registration: Box<clock::Registration> },
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SleepState {
-    /// The native timer is not set to `deadline` yet; `bool`: yield once if
-    /// the deadline has passed by the next poll.
+    /// The timer is not set to `deadline` yet; `bool`: yield once if the
+    /// deadline has passed by the next poll.
     Unarmed { yield_first: bool },
-    /// The native timer is set to `deadline`.
+    /// The slot's timer, native or on the paused clock, is set to
+    /// `deadline`.
     Armed,
-    /// Waiting on a paused clock (`virt`).
-    Virtual,
     /// Completed; polls are ready until the next reset.
     Elapsed,
 }
 
 impl<T: Timer> Sleep<T> {
+    #[inline]
     fn new(timer: T, deadline: Instant, yield_first: bool) -> Self {
         Sleep {
             timer,
             deadline,
             state: SleepState::Unarmed { yield_first },
-            virt: None,
-            delay: None,
+            slot: None,
         }
     }
 
     /// Returns the instant at which the future completes.
+    #[inline]
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
@@ -174,77 +193,100 @@ impl<T: Timer> Sleep<T> {
     }
 
     fn reset_inner(self: Pin<&mut Self>, deadline: Instant, yield_first: bool) {
-        let this = self.project();
+        let mut this = self.project();
         *this.deadline = deadline;
         *this.state = SleepState::Unarmed { yield_first };
-        // Off the paused clock, if it waited there.
-        *this.virt = None;
+        // Off the paused clock, if it waited there; a native timer stays,
+        // to be moved at the next poll.
+        if let Some(SlotProj::Virtual { .. }) = this.slot.as_mut().as_pin_mut().map(Slot::project) {
+            this.slot.set(None);
+        }
     }
 }
 
 impl<T: Timer> Future for Sleep<T> {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut this = self.project();
-        loop {
-            match *this.state {
-                SleepState::Elapsed => return Poll::Ready(()),
-                SleepState::Armed => break,
-                SleepState::Virtual => {
-                    let polled = match this.virt {
-                        Some(registration) => registration.poll(cx),
-                        None => clock::Polled::Fired,
-                    };
-                    match polled {
-                        clock::Polled::Pending => return Poll::Pending,
-                        clock::Polled::Fired => {
-                            *this.virt = None;
-                            *this.state = SleepState::Elapsed;
-                            return Poll::Ready(());
-                        }
-                        // Resumed: wait for the rest on the native timer.
-                        clock::Polled::Resumed => {
-                            *this.virt = None;
-                            *this.state = SleepState::Unarmed { yield_first: false };
-                        }
-                    }
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.as_mut().project();
+        if let SleepState::Unarmed { yield_first } = *this.state {
+            // `Instant::now()`, with the paused check read once for the
+            // whole arming: one relaxed load when no clock of the process
+            // was paused.
+            let paused = clock::any_active();
+            let now = if paused {
+                clock::now_slow()
+            } else {
+                std::time::Instant::now()
+            };
+            if this.deadline.into_std() <= now {
+                // Passed: done, after one yield if it must suspend once
+                // (the next poll need not read the clock again).
+                *this.state = SleepState::Elapsed;
+                if yield_first {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
                 }
-                SleepState::Unarmed { yield_first } => {
-                    if *this.deadline <= Instant::now() {
-                        if yield_first {
-                            *this.state = SleepState::Unarmed { yield_first: false };
-                            cx.waker().wake_by_ref();
-                            return Poll::Pending;
-                        }
-                        *this.state = SleepState::Elapsed;
-                        return Poll::Ready(());
+                return Poll::Ready(());
+            }
+            let mut native = this.deadline.into_std();
+            if paused {
+                match clock::arm(native, cx.waker()) {
+                    Ok(registration) => {
+                        this.slot.set(Some(Slot::Virtual { registration }));
+                        *this.state = SleepState::Armed;
+                        return Poll::Pending;
                     }
-                    let mut native = this.deadline.into_std();
-                    // One relaxed load when no clock of the process was paused.
-                    if let Some(clock) = clock::active() {
-                        match clock.arm(native, cx.waker()) {
-                            Ok(registration) => {
-                                *this.virt = Some(Box::new(registration));
-                                *this.state = SleepState::Virtual;
-                                return Poll::Pending;
-                            }
-                            Err(real) => native = real,
-                        }
-                    }
-                    match this.delay.as_mut().as_pin_mut() {
-                        Some(delay) => this.timer.reset(delay, native),
-                        None => this.delay.set(Some(this.timer.delay_until(native))),
-                    }
-                    *this.state = SleepState::Armed;
+                    Err(real) => native = real,
                 }
             }
+            match this.slot.as_mut().as_pin_mut().map(Slot::project) {
+                Some(SlotProj::Native { delay }) => this.timer.reset(delay, native),
+                _ => this.slot.set(Some(Slot::Native {
+                    delay: this.timer.delay_until(native),
+                })),
+            }
+            *this.state = SleepState::Armed;
+        } else if *this.state == SleepState::Elapsed {
+            return Poll::Ready(());
         }
-        if let Some(delay) = this.delay.as_pin_mut() {
-            ready!(delay.poll(cx));
+        match this.slot.as_pin_mut().map(Slot::project) {
+            Some(SlotProj::Native { delay }) => {
+                ready!(delay.poll(cx));
+            }
+            Some(SlotProj::Virtual { .. }) => return poll_virtual(self, cx),
+            None => {}
         }
-        *this.state = SleepState::Elapsed;
+        *self.project().state = SleepState::Elapsed;
         Poll::Ready(())
+    }
+}
+
+/// Polls a sleep waiting on a paused clock. Out of line: only paused
+/// runtimes come here.
+#[cold]
+#[inline(never)]
+fn poll_virtual<T: Timer>(mut sleep: Pin<&mut Sleep<T>>, cx: &mut Context<'_>) -> Poll<()> {
+    let mut this = sleep.as_mut().project();
+    let polled = match this.slot.as_mut().as_pin_mut().map(Slot::project) {
+        Some(SlotProj::Virtual { registration }) => registration.poll(cx),
+        _ => clock::Polled::Fired,
+    };
+    match polled {
+        clock::Polled::Pending => Poll::Pending,
+        clock::Polled::Fired => {
+            this.slot.set(None);
+            *this.state = SleepState::Elapsed;
+            Poll::Ready(())
+        }
+        // Resumed before it fired: wait for the rest on the native timer
+        // (arming it cannot come back here unless the clock is paused
+        // again meanwhile).
+        clock::Polled::Resumed => {
+            this.slot.set(None);
+            *this.state = SleepState::Unarmed { yield_first: false };
+            sleep.poll(cx)
+        }
     }
 }
 

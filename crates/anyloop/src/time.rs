@@ -75,8 +75,15 @@
 //! by code that runs on it *after it was first paused*, transitively; and to
 //! the blocking closures they spawn. Tasks spawned before the first pause,
 //! native timers (`tokio::time::sleep`, `smol::Timer`) and code that anyloop
-//! does not run stay on real time; so do runtimes that never pause, whose
-//! timers cost one relaxed atomic load more than before.
+//! does not run stay on real time; so do runtimes that never pause. Until
+//! some runtime of the process pauses, reading the clock costs one relaxed
+//! atomic load more than `std::time::Instant::now()`, and a `Sleep` or
+//! `Timeout` is the size of its native timer (the rest of virtual time is
+//! out of line).
+//!
+//! Where the caller may have no anyloop clock (a library's test helper, code
+//! on a runtime started natively), [`try_pause`], [`try_resume`] and
+//! [`try_advance`] return a [`ClockError`] instead of panicking.
 
 use std::future::Future;
 use std::time::Duration;
@@ -213,16 +220,82 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
     Current.interval_at(start, period)
 }
 
-#[track_caller]
-fn clock_for(what: &str) -> std::sync::Arc<Clock> {
-    match clock::current() {
-        Some(clock) => clock,
-        None => panic!(
-            "anyloop::time::{what}: called outside the clock of a runtime that anyloop \
-             started: call it from the future given to `Runtime::block_on`, `anyloop::run` \
-             or `#[anyloop::test]`, or from a task spawned after the first `pause`"
-        ),
+/// Why [`try_pause`], [`try_resume`] or [`try_advance`] could not act on
+/// the clock.
+///
+/// # Examples
+///
+/// ```
+/// use anyloop::time::{self, ClockError};
+///
+/// // Outside any runtime that anyloop started there is no clock to pause.
+/// let err = time::try_pause().unwrap_err();
+/// assert!(err.is_no_clock());
+/// assert_eq!(err, ClockError::NoClock);
+///
+/// anyloop::run(async {
+///     // The clock is not paused yet: there is nothing to advance.
+///     let err = time::try_advance(std::time::Duration::from_secs(1)).err();
+///     assert!(err.is_some_and(|err| err.is_not_paused()));
+/// });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClockError {
+    /// The caller does not run on the clock of a runtime that anyloop
+    /// started: it is outside the future given to
+    /// [`Runtime::block_on`](crate::Runtime::block_on) (or `run`,
+    /// `#[anyloop::test]`...) and the tasks spawned from it after a pause.
+    #[error(
+        "called outside the clock of a runtime that anyloop started: call it from the future \
+         given to `Runtime::block_on`, `anyloop::run` or `#[anyloop::test]`, or from a task \
+         spawned after the first `pause`"
+    )]
+    NoClock,
+    /// The clock is not paused ([`try_advance`] needs a paused clock).
+    #[error("the clock is not paused (call `anyloop::time::pause` first)")]
+    NotPaused,
+}
+
+impl ClockError {
+    /// Returns `true` if there was no anyloop clock to act on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(anyloop::time::try_resume().unwrap_err().is_no_clock());
+    /// ```
+    pub fn is_no_clock(&self) -> bool {
+        *self == ClockError::NoClock
     }
+
+    /// Returns `true` if the clock was not paused.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// anyloop::run(async {
+    ///     let err = anyloop::time::try_advance(Duration::from_secs(1)).err().unwrap();
+    ///     assert!(err.is_not_paused());
+    /// });
+    /// ```
+    pub fn is_not_paused(&self) -> bool {
+        *self == ClockError::NotPaused
+    }
+}
+
+/// The clock of the caller, or [`ClockError::NoClock`].
+fn try_clock() -> Result<std::sync::Arc<Clock>, ClockError> {
+    clock::current().ok_or(ClockError::NoClock)
+}
+
+/// The panicking forms: `anyloop::time::{what}: {err}`.
+#[cold]
+#[track_caller]
+fn clock_panic(what: &str, err: ClockError) -> ! {
+    panic!("anyloop::time::{what}: {err}")
 }
 
 /// Freezes the clock of the runtime running the caller; see
@@ -233,6 +306,7 @@ fn clock_for(what: &str) -> std::sync::Arc<Clock> {
 /// Outside the clock of a runtime that anyloop started: outside the future
 /// given to [`Runtime::block_on`](crate::Runtime::block_on) (or `run`,
 /// `#[anyloop::test]`...) and the tasks spawned from it after a pause.
+/// [`try_pause`] returns an error instead.
 ///
 /// # Examples
 ///
@@ -249,7 +323,31 @@ fn clock_for(what: &str) -> std::sync::Arc<Clock> {
 /// ```
 #[track_caller]
 pub fn pause() {
-    clock_for("pause").pause();
+    try_pause().unwrap_or_else(|err| clock_panic("pause", err));
+}
+
+/// [`pause`], or [`ClockError::NoClock`] instead of a panic where there is
+/// no anyloop clock: for code that may run outside a runtime anyloop
+/// started (a library's test helper, code on a runtime started natively).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{self, Instant};
+///
+/// anyloop::run(async {
+///     time::try_pause().expect("anyloop::run has a clock");
+///     let start = Instant::now();
+///     time::sleep(Duration::from_secs(3600)).await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+/// });
+/// // No runtime, no clock.
+/// assert!(time::try_pause().unwrap_err().is_no_clock());
+/// ```
+pub fn try_pause() -> Result<(), ClockError> {
+    try_clock()?.pause();
+    Ok(())
 }
 
 /// Lets the paused clock of the runtime running the caller run again, from
@@ -258,7 +356,7 @@ pub fn pause() {
 ///
 /// # Panics
 ///
-/// Where [`pause`] panics.
+/// Where [`pause`] panics; [`try_resume`] returns an error instead.
 ///
 /// # Examples
 ///
@@ -277,7 +375,30 @@ pub fn pause() {
 /// ```
 #[track_caller]
 pub fn resume() {
-    clock_for("resume").resume();
+    try_resume().unwrap_or_else(|err| clock_panic("resume", err));
+}
+
+/// [`resume`], or [`ClockError::NoClock`] instead of a panic where there is
+/// no anyloop clock. A no-op (`Ok`) if the clock is not paused.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{self, Instant};
+///
+/// anyloop::run(async {
+///     time::pause();
+///     time::try_resume().unwrap();
+///     let start = Instant::now();
+///     time::sleep(Duration::from_millis(2)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(2));
+/// });
+/// assert!(time::try_resume().unwrap_err().is_no_clock());
+/// ```
+pub fn try_resume() -> Result<(), ClockError> {
+    try_clock()?.resume();
+    Ok(())
 }
 
 /// Moves the paused clock of the runtime running the caller by `duration`,
@@ -288,7 +409,8 @@ pub fn resume() {
 ///
 /// # Panics
 ///
-/// Where [`pause`] panics, and if the clock is not paused.
+/// Where [`pause`] panics, and if the clock is not paused; [`try_advance`]
+/// returns an error instead.
 ///
 /// # Examples
 ///
@@ -310,12 +432,36 @@ pub fn resume() {
 /// ```
 #[track_caller]
 pub fn advance(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-    let clock = clock_for("advance");
-    assert!(
-        clock.is_paused(),
-        "anyloop::time::advance: the clock is not paused (call `anyloop::time::pause` first)"
-    );
-    async move {
+    try_advance(duration).unwrap_or_else(|err| clock_panic("advance", err))
+}
+
+/// [`advance`], or an error instead of a panic: [`ClockError::NoClock`]
+/// where there is no anyloop clock, [`ClockError::NotPaused`] if the clock
+/// is not paused. The checks are made when it is called, before the future
+/// it returns is awaited.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use anyloop::time::{self, Instant};
+///
+/// anyloop::run(async {
+///     assert!(time::try_advance(Duration::from_secs(1)).err().unwrap().is_not_paused());
+///     time::pause();
+///     let start = Instant::now();
+///     time::try_advance(Duration::from_secs(5)).unwrap().await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(5));
+/// });
+/// ```
+pub fn try_advance(
+    duration: Duration,
+) -> Result<impl Future<Output = ()> + Send + 'static, ClockError> {
+    let clock = try_clock()?;
+    if !clock.is_paused() {
+        return Err(ClockError::NotPaused);
+    }
+    Ok(async move {
         settle(&clock).await;
         let now = clock.now();
         let target = Instant::from_std(now)
@@ -325,7 +471,7 @@ pub fn advance(duration: Duration) -> impl Future<Output = ()> + Send + 'static 
         while clock.advance_to(target) {
             settle(&clock).await;
         }
-    }
+    })
 }
 
 /// Lets the other tasks on `clock` run until they all wait: until no other

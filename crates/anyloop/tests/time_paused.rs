@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyloop::time::{self, Instant, MissedTickBehavior};
+use anyloop::time::{self, ClockError, Instant, MissedTickBehavior};
 use common::backend;
 
 const SEC: Duration = Duration::from_secs(1);
@@ -483,4 +483,82 @@ async fn a_reset_sleep_fires_at_its_new_deadline() {
     sleep.as_mut().reset(start + 25 * SEC);
     sleep.await;
     assert_eq!(start.elapsed(), 25 * SEC, "on {}", backend());
+}
+
+#[anyloop::test]
+async fn the_try_forms_give_no_clock_in_a_task_spawned_before_the_first_pause() {
+    // Spawned while the clock has never been paused: the task stays on real
+    // time and has no clock to act on.
+    let errs = anyloop::spawn(async {
+        (
+            time::try_pause(),
+            time::try_resume(),
+            time::try_advance(SEC).err(),
+        )
+    })
+    .await
+    .unwrap();
+    let no_clock = Err(ClockError::NoClock);
+    assert_eq!(
+        errs,
+        (no_clock, no_clock, Some(ClockError::NoClock)),
+        "on {}",
+        backend()
+    );
+    // And the root's clock was left alone: it still runs.
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_millis(2));
+    assert!(Instant::now() > start, "the clock runs, on {}", backend());
+}
+
+#[anyloop::test]
+async fn try_advance_needs_a_paused_clock() {
+    let err = time::try_advance(SEC).err();
+    assert_eq!(err, Some(ClockError::NotPaused), "on {}", backend());
+    assert!(
+        err.is_some_and(|err| err.is_not_paused()),
+        "on {}",
+        backend()
+    );
+    time::try_pause().unwrap_or_else(|err| panic!("try_pause on {}: {err}", backend()));
+    let start = Instant::now();
+    time::try_advance(Duration::from_secs(42))
+        .unwrap_or_else(|err| panic!("try_advance on {}: {err}", backend()))
+        .await;
+    assert_eq!(start.elapsed(), Duration::from_secs(42), "on {}", backend());
+    time::try_resume().unwrap_or_else(|err| panic!("try_resume on {}: {err}", backend()));
+    let resumed = Instant::now();
+    std::thread::sleep(Duration::from_millis(2));
+    assert!(
+        Instant::now() > resumed,
+        "resumed clock runs, on {}",
+        backend()
+    );
+}
+
+#[anyloop::test]
+async fn a_task_spawned_after_the_pause_can_resume_the_clock() {
+    time::try_pause().unwrap_or_else(|err| panic!("try_pause on {}: {err}", backend()));
+    let resumed = anyloop::spawn(async { time::try_resume() }).await.unwrap();
+    assert_eq!(resumed, Ok(()), "on {}", backend());
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_millis(2));
+    assert!(
+        Instant::now() > start,
+        "resumed from a task, on {}",
+        backend()
+    );
+}
+
+#[test]
+fn the_try_forms_give_no_clock_outside_a_runtime() {
+    assert_eq!(time::try_pause(), Err(ClockError::NoClock));
+    assert_eq!(time::try_resume(), Err(ClockError::NoClock));
+    let err = time::try_advance(SEC).err();
+    assert!(err.is_some_and(|err| err.is_no_clock()), "{err:?}");
+    assert!(
+        ClockError::NoClock
+            .to_string()
+            .starts_with("called outside the clock of a runtime that anyloop started")
+    );
 }

@@ -26,14 +26,23 @@ thread_local! {
 /// The current instant: virtual inside a task of an active clock.
 #[inline]
 pub(crate) fn now() -> StdInstant {
-    if ACTIVE.load(Ordering::Relaxed) == 0 {
-        return StdInstant::now();
+    if any_active() {
+        return now_slow();
     }
-    now_slow()
+    StdInstant::now()
 }
 
+/// Returns `true` if some clock of the process has been paused: one
+/// relaxed load. Only then may the code running here be on virtual time.
+#[inline]
+pub(crate) fn any_active() -> bool {
+    ACTIVE.load(Ordering::Relaxed) != 0
+}
+
+/// [`now`] once [`any_active`] said `true`.
 #[cold]
-fn now_slow() -> StdInstant {
+#[inline(never)]
+pub(crate) fn now_slow() -> StdInstant {
     match active() {
         Some(clock) => clock.now(),
         None => StdInstant::now(),
@@ -59,8 +68,23 @@ pub fn active() -> Option<Arc<Clock>> {
 }
 
 #[cold]
+#[inline(never)]
 fn active_slow() -> Option<Arc<Clock>> {
     current().filter(|clock| clock.active.load(Ordering::Relaxed))
+}
+
+/// Arms a sleep until `deadline` on the clock of the code running here,
+/// once [`any_active`] said `true`: `Ok` with its place on the clock while
+/// that clock is paused, else `Err` with the real instant at which the
+/// deadline comes. Out of line, so that the sleeps of runtimes that never
+/// pause carry none of it.
+#[cold]
+#[inline(never)]
+pub(crate) fn arm(deadline: StdInstant, waker: &Waker) -> Result<Box<Registration>, StdInstant> {
+    match active_slow() {
+        Some(clock) => clock.arm(deadline, waker).map(Box::new),
+        None => Err(deadline),
+    }
 }
 
 /// A runtime's clock: real time until paused, then a virtual instant that
@@ -184,7 +208,7 @@ impl Clock {
 
     /// Arms a sleep until `deadline`: on the clock while it is paused, else
     /// `Err` with the real instant at which the deadline comes.
-    pub(crate) fn arm(
+    fn arm(
         self: &Arc<Self>,
         deadline: StdInstant,
         waker: &Waker,

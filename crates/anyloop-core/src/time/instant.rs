@@ -73,6 +73,7 @@ impl Instant {
     }
 
     /// `self + duration`, `None` if that overflows.
+    #[inline]
     pub fn checked_add(&self, duration: Duration) -> Option<Instant> {
         self.0.checked_add(duration).map(Instant)
     }
