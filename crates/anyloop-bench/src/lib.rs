@@ -81,6 +81,12 @@ use std::time::{Duration, Instant};
 
 use anyloop::Backend;
 
+/// Not public API: for the workspace's own benches.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::overhead::run_op;
+}
+
 pub use error::Error;
 pub use overhead::{Overhead, OverheadCell, OverheadReport, OverheadRow};
 pub use report::{

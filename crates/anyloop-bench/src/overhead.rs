@@ -688,6 +688,28 @@ fn time<R: BlockOn>(rt: &R, body: Body, n: u64) -> Result<Duration, OpFailure> {
     })
 }
 
+/// Runs one operation of the table once, `n` times over, as a task of the
+/// table's runtime for `backend`, without the warm-up `--overhead` adds:
+/// what `benches/examples/count_net.rs` counts under callgrind, so that the
+/// instruction counts are of the same code as the table's times. `op` is
+/// `spawn`, `yield`, `sleep0`, `timeout`, `tcp` or `udp`; `backend` and
+/// `face` are the table's names. `None` for a name it does not know.
+pub fn run_op(op: &str, backend: &str, face: &str, n: u64) -> Option<Duration> {
+    const KEYS: [&str; 6] = ["spawn", "yield", "sleep0", "timeout", "tcp", "udp"];
+    let op = KEYS.iter().position(|key| *key == op)?;
+    let b = BACKENDS.iter().position(|name| *name == backend)?;
+    let f = FACES.iter().position(|name| *name == face)?;
+    let body = ops().swap_remove(op).bodies[b][f];
+    let rts = &*RUNTIMES;
+    let run = async move { anyloop::spawn(body(n)).await };
+    let out = match b {
+        0 => rts.tokio.block_on(run),
+        1 => rts.smol.block_on(run),
+        _ => rts.async_std.block_on(run),
+    };
+    Some(out.expect("the operation panicked"))
+}
+
 /// The overhead table: anyloop / native per operation, backend and face.
 ///
 /// # Examples
@@ -898,5 +920,25 @@ impl OverheadReport {
     /// ```
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_op_runs_every_socket_body_and_refuses_unknown_names() {
+        for backend in BACKENDS {
+            for face in FACES {
+                for op in ["tcp", "udp"] {
+                    let time = run_op(op, backend, face, 3);
+                    assert!(time.is_some(), "{op} on {backend} ({face}) did not run");
+                }
+            }
+        }
+        assert_eq!(run_op("tcp", "glommio", "native", 1), None);
+        assert_eq!(run_op("tcp", "smol", "dyn", 1), None);
+        assert_eq!(run_op("quic", "smol", "native", 1), None);
     }
 }
