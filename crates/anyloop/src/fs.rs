@@ -80,10 +80,11 @@ macro_rules! on_backend {
             $body
         })
     };
-    // Processes and signals: with tokio alone, a plug-in has none.
-    ($m:ident => $body:expr) => {
+    // Processes and signals: with tokio alone, a plug-in has none, and
+    // `$body` is an `io::Result`: an `Unsupported` error naming the fix.
+    ($what:literal, $m:ident => $body:expr) => {
         crate::fs::on_backend!(@arms $m => $body, name => {
-            crate::rt::unsupported_on_plugin(name, "anyloop::process and anyloop::signal")
+            Err(crate::rt::unsupported_on_plugin(name, $what))
         })
     };
     (@arms $m:ident => $body:expr, $name:ident => $tokio_plugin:block) => {

@@ -448,7 +448,8 @@ impl Command {
     /// `NotFound` if the program does not exist, `PermissionDenied` if it is
     /// not executable, the OS's error otherwise; an error naming both
     /// runtimes for a command first spawned under tokio and spawned again
-    /// from a task of another backend.
+    /// from a task of another backend; `Unsupported` on a plug-in runtime
+    /// when only the tokio backend is compiled in.
     ///
     /// # Panics
     ///
@@ -493,6 +494,11 @@ impl Command {
             #[cfg(any(feature = "smol", feature = "async-std"))]
             CommandInner::AsyncIo(_) => return Ok(()),
         }
+        // Refused before the command is taken apart, so that it stays whole.
+        #[cfg(not(any(feature = "smol", feature = "async-std")))]
+        if let crate::Backend::Custom(name) = crate::rt::current_backend() {
+            return Err(crate::rt::unsupported_on_plugin(name, "anyloop::process"));
+        }
         let placeholder = CommandInner::Unbound {
             std: std::process::Command::new(""),
             stdio: [None, None, None],
@@ -502,7 +508,7 @@ impl Command {
             return Ok(());
         };
         let kill_on_drop = self.kill_on_drop;
-        self.inner = crate::fs::on_backend!(m => {
+        self.inner = crate::fs::on_backend!("anyloop::process", m => {
             let mut command = m::process::Command::from(std);
             let native = command.get_mut();
             for (index, stdio) in stdio.into_iter().enumerate() {
@@ -511,8 +517,8 @@ impl Command {
                 }
             }
             native.kill_on_drop(kill_on_drop);
-            CommandInner::from(command)
-        });
+            io::Result::Ok(CommandInner::from(command))
+        })?;
         Ok(())
     }
 

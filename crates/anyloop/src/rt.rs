@@ -98,10 +98,13 @@ pub(crate) fn plugin(name: crate::PluginName) -> std::sync::Arc<dyn DynRuntime> 
 #[cold]
 #[track_caller]
 #[allow(dead_code)]
-pub(crate) fn unsupported_on_plugin(name: crate::PluginName, what: &str) -> ! {
-    panic!(
-        "anyloop: {what} is not available on the plug-in runtime `{name}` \
-         (with only the tokio backend compiled in)"
+pub(crate) fn unsupported_on_plugin(name: crate::PluginName, what: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!(
+            "anyloop: {what} is not available on the plug-in runtime `{name}` with only \
+             the tokio backend compiled in (enable the smol or async-std feature)"
+        ),
     )
 }
 

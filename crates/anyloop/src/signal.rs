@@ -40,7 +40,8 @@ use crate::fs::checked;
 /// The handler is registered **when `ctrl_c()` is called**, on the runtime
 /// that runs the caller: a signal that arrives after the call, even before
 /// the future is first polled, completes it. A failed registration is the
-/// future's `io::Error`.
+/// future's `io::Error`, and so is `Unsupported` on a plug-in runtime when
+/// only the tokio backend is compiled in.
 ///
 /// # Panics
 ///
@@ -65,7 +66,9 @@ use crate::fs::checked;
 /// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
 /// ```
 pub fn ctrl_c() -> CtrlC {
-    let inner = crate::fs::on_backend!(m => m::signal::CtrlC::new().map(CtrlCInner::from));
+    let inner = crate::fs::on_backend!("anyloop::signal", m => {
+        m::signal::CtrlC::new().map(CtrlCInner::from)
+    });
     CtrlC(inner.map_err(Some))
 }
 

@@ -359,6 +359,46 @@ async fn tokio_io_traits_on_the_plugin_sockets() {
     assert_eq!(&buf, b"tk", "tokio's traits on {NAME}");
 }
 
+/// Processes on the plug-in are async-io's with smol or async-std compiled
+/// in; with tokio alone (whose processes and signals need a tokio runtime)
+/// they and `signal::ctrl_c` are an `Unsupported` error, not a panic.
+#[cfg(unix)]
+#[anyloop::test(backends = [], plugin(pool = pool))]
+async fn processes_on_the_plugin_run_or_are_an_error() {
+    let mut command = anyloop::process::Command::new("true");
+    let status = command.status().await;
+    #[cfg(any(feature = "smol", feature = "async-std"))]
+    assert!(status.expect("run `true`").success(), "on {NAME}");
+    #[cfg(not(any(feature = "smol", feature = "async-std")))]
+    {
+        let err = status.expect_err("a process on a tokio-only plug-in");
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::Unsupported,
+            "on {NAME}: {err}"
+        );
+        assert!(
+            err.to_string().contains("smol or async-std"),
+            "on {NAME}: {err}"
+        );
+        // The command was refused whole: asking again says the same.
+        let again = command.status().await.expect_err("asked again");
+        assert_eq!(
+            again.kind(),
+            std::io::ErrorKind::Unsupported,
+            "on {NAME}: {again}"
+        );
+        let err = anyloop::signal::ctrl_c()
+            .await
+            .expect_err("ctrl_c on a tokio-only plug-in");
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::Unsupported,
+            "on {NAME}: {err}"
+        );
+    }
+}
+
 #[anyloop::test(backends = [], plugin(pool = pool))]
 async fn fs_free_functions_run_on_the_plugin() {
     let dir = temp_path("fs");
