@@ -137,7 +137,7 @@ pin_project_lite::pin_project! {
     /// task's output there (as tokio reports it: a [`JoinError::is_panic`]),
     /// otherwise (a detached task, a runtime shutting down) it is dropped.
     pub struct CatchDropPanic<F> {
-        id: TaskId,
+        id: PackedId,
         #[pin]
         future: Option<F>,
     }
@@ -145,8 +145,25 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for CatchDropPanic<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            drop_catching_panic(*this.id, this.future);
+            drop_catching_panic(this.id.get(), this.future);
         }
+    }
+}
+
+/// A [`TaskId`] aligned to 4 bytes rather than 8, so that the task's future
+/// has no padding to copy after a small future.
+#[derive(Clone, Copy)]
+struct PackedId([u32; 2]);
+
+impl PackedId {
+    #[inline]
+    fn new(id: TaskId) -> PackedId {
+        PackedId([id.0 as u32, (id.0 >> 32) as u32])
+    }
+
+    #[inline]
+    fn get(self) -> TaskId {
+        TaskId(u64::from(self.0[0]) | (u64::from(self.0[1]) << 32))
     }
 }
 
@@ -167,7 +184,7 @@ impl<F> CatchDropPanic<F> {
     #[inline]
     pub fn new(id: TaskId, future: F) -> Self {
         CatchDropPanic {
-            id,
+            id: PackedId::new(id),
             future: Some(future),
         }
     }
@@ -188,7 +205,7 @@ impl<F: Future> Future for CatchDropPanic<F> {
 impl<F> fmt::Debug for CatchDropPanic<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CatchDropPanic")
-            .field("id", &self.id)
+            .field("id", &self.id.get())
             .finish_non_exhaustive()
     }
 }
