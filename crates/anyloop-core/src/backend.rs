@@ -307,8 +307,10 @@ pub trait NativeTask: Send + Unpin + 'static {
 /// `&mut self` and never lock.
 pub struct CancellableTask<N: NativeTask> {
     // Dropped by hand (see `Drop`), so that dropping a joined handle is one
-    // comparison, with no drop glue left to call.
-    state: Mutex<ManuallyDrop<State<N>>>,
+    // comparison, with no drop glue left to call. parking_lot's lock, not
+    // std's: a lock that cannot be poisoned has nothing to check in the
+    // `get_mut` of every poll and drop, and is one byte to initialise.
+    state: parking_lot::Mutex<ManuallyDrop<State<N>>>,
 }
 
 enum State<N: NativeTask> {
@@ -326,7 +328,7 @@ impl<N: NativeTask> CancellableTask<N> {
     #[inline]
     pub fn new(native: N) -> Self {
         CancellableTask {
-            state: Mutex::new(ManuallyDrop::new(State::Running(native))),
+            state: parking_lot::Mutex::new(ManuallyDrop::new(State::Running(native))),
         }
     }
 }
@@ -382,11 +384,7 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let state: &mut State<N> = self
-            .get_mut()
-            .state
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
+        let state: &mut State<N> = self.get_mut().state.get_mut();
         // The hot path: the owner awaits a running task.
         if let State::Running(native) = state {
             let value = match ready!(native.poll_join(cx)) {
@@ -395,8 +393,12 @@ impl<N: NativeTask> Future for CancellableTask<N> {
             };
             // A finished native handle has nothing left to detach; letting
             // it go now leaves nothing for the drop to do.
-            if let State::Running(native) = std::mem::replace(state, State::Joined) {
-                native.detach();
+            match std::mem::replace(state, State::Joined) {
+                State::Running(native) => native.detach(),
+                // The state was `Running` just above. Forgotten, not
+                // dropped, so that no drop glue (and no copy of the state
+                // for it) is generated.
+                other => std::mem::forget(other),
             }
             return Poll::Ready(Ok(value));
         }
@@ -406,7 +408,7 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
 impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     fn abort(&self) {
-        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.state.lock();
         let state: &mut State<N> = &mut guard;
         if !matches!(state, State::Running(_)) {
             return;
@@ -425,7 +427,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     }
 
     fn is_finished(&self) -> bool {
-        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.state.lock();
         let state: &mut State<N> = &mut guard;
         let done = match state {
             State::Finished(_) | State::Joined => return true,
@@ -453,7 +455,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
 impl<N: NativeTask> Drop for CancellableTask<N> {
     #[inline(always)]
     fn drop(&mut self) {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let state = self.state.get_mut();
         if !matches!(**state, State::Joined) {
             drop_state(state);
         }
@@ -472,10 +474,10 @@ fn drop_state<N: NativeTask>(state: &mut ManuallyDrop<State<N>>) {
 impl<N: NativeTask> fmt::Debug for CancellableTask<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match self.state.try_lock().as_deref().map(|state| &**state) {
-            Ok(State::Running(_)) => "running",
-            Ok(State::Cancelling(_)) => "cancelling",
-            Ok(State::Finished(_) | State::Joined) => "finished",
-            Err(_) => "locked",
+            Some(State::Running(_)) => "running",
+            Some(State::Cancelling(_)) => "cancelling",
+            Some(State::Finished(_) | State::Joined) => "finished",
+            None => "locked",
         };
         f.debug_struct("JoinHandle").field("state", &state).finish()
     }
