@@ -290,6 +290,19 @@ pub trait NativeTask: Send + Unpin + 'static {
     /// Polls the task for its output.
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<Self::Output>>;
 
+    /// [`poll_join`](NativeTask::poll_join) with the panic tested first:
+    /// what [`CancellableTask`]'s hot path reads. A backend whose native
+    /// poll goes through [`poll_propagated`] returns its result as it is,
+    /// so that the test of the caught panic, which the optimiser cannot
+    /// fold after the test of the output, comes first and folds away.
+    #[inline(always)]
+    fn poll_join_caught(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Option<Self::Output>, PanicPayload>> {
+        self.poll_join(cx).map(Option::transpose)
+    }
+
     /// Returns a future that requests cancellation when first polled and
     /// completes once the task's future has been dropped, with the output if
     /// the task had already completed. Dropping it after its first poll must
@@ -387,9 +400,9 @@ impl<N: NativeTask> Future for CancellableTask<N> {
         let state: &mut State<N> = self.get_mut().state.get_mut();
         // The hot path: the owner awaits a running task.
         if let State::Running(native) = state {
-            let value = match ready!(native.poll_join(cx)) {
-                Some(Ok(value)) => value,
-                failed => return Poll::Ready(state.fail(failed)),
+            let value = match ready!(native.poll_join_caught(cx)) {
+                Ok(Some(value)) => value,
+                failed => return Poll::Ready(state.fail(failed.transpose())),
             };
             // A finished native handle has nothing left to detach; letting
             // it go now leaves nothing for the drop to do.

@@ -40,6 +40,7 @@ use anyloop_core::backend::{
     CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
     cancel_watched, poll_propagated,
 };
+use anyloop_core::task::PanicPayload;
 use anyloop_core::{BlockOn, Spawn, Timer};
 pub use smol::Executor;
 use smol::Timer as AsyncIoTimer;
@@ -164,7 +165,12 @@ impl<T: Send + 'static> NativeTask for SmolTask<T> {
 
     #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
+        self.poll_join_caught(cx).map(Result::transpose)
+    }
+
+    #[inline(always)]
+    fn poll_join_caught(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<T>, PanicPayload>> {
+        poll_propagated(Pin::new(&mut self.task), cx)
     }
 
     fn cancel(self) -> CancelFuture<T> {
