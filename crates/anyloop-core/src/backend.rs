@@ -150,20 +150,27 @@ pin_project_lite::pin_project! {
     }
 }
 
-/// A [`TaskId`] aligned to 4 bytes rather than 8, so that the task's future
+/// A [`TaskId`] aligned to 2 bytes rather than 8, so that the task's future
 /// has no padding to copy after a small future.
 #[derive(Clone, Copy)]
-struct PackedId([u32; 2]);
+struct PackedId([u16; 4]);
 
 impl PackedId {
     #[inline]
     fn new(id: TaskId) -> PackedId {
-        PackedId([id.0 as u32, (id.0 >> 32) as u32])
+        let [a, b, c, d, e, f, g, h] = id.0.to_le_bytes();
+        PackedId([
+            u16::from_le_bytes([a, b]),
+            u16::from_le_bytes([c, d]),
+            u16::from_le_bytes([e, f]),
+            u16::from_le_bytes([g, h]),
+        ])
     }
 
     #[inline]
     fn get(self) -> TaskId {
-        TaskId(u64::from(self.0[0]) | (u64::from(self.0[1]) << 32))
+        let [[a, b], [c, d], [e, f], [g, h]] = self.0.map(u16::to_le_bytes);
+        TaskId(u64::from_le_bytes([a, b, c, d, e, f, g, h]))
     }
 }
 
