@@ -56,31 +56,39 @@ pub struct Smol;
 
 type Shared = Arc<Executor<'static>>;
 
+// What `scoped_thread_local!` expands to, but a `const` rather than its
+// `static`: a spawn is generic, so it is compiled in the caller's crate,
+// where a `static` of this crate is opaque and each access would be two
+// indirect calls through it; a `const` is inlined, and the access with it.
+macro_rules! scoped_key {
+    ($name:ident: $ty:ty) => {
+        const $name: scoped_tls::ScopedKey<$ty> = scoped_tls::ScopedKey {
+            inner: {
+                thread_local!(static KEY: std::cell::Cell<*const ()> = const {
+                    std::cell::Cell::new(std::ptr::null())
+                });
+                &KEY
+            },
+            _marker: std::marker::PhantomData,
+        };
+    };
+}
+
 // The executor of the `Runtime` whose thread this is, set by `enter` for
 // as long as the thread runs the runtime (a worker, a `block_on`, a blocking
 // task it spawned). A scoped thread-local is a reference in a
 // destructor-free cell: reading it is one load, with no borrow to check,
 // and the reference is valid exactly while the `enter` that set it runs,
 // which is all a spawn needs (it reads it synchronously).
-//
-// What `scoped_thread_local!` expands to, but a `const` rather than its
-// `static`: a spawn is generic, so it is compiled in the caller's crate,
-// where a `static` of this crate is opaque and each access would be two
-// indirect calls through it; a `const` is inlined, and the access with it.
-const EXECUTOR: scoped_tls::ScopedKey<Shared> = scoped_tls::ScopedKey {
-    inner: {
-        thread_local!(static EXECUTOR: std::cell::Cell<*const ()> = const {
-            std::cell::Cell::new(std::ptr::null())
-        });
-        &EXECUTOR
-    },
-    _marker: std::marker::PhantomData,
-};
+scoped_key!(EXECUTOR: Shared);
+// The same executor, for the spawn: a reference to the executor itself
+// rather than to its `Arc`, one load less.
+scoped_key!(EXECUTOR_REF: Executor<'static>);
 
 /// Runs `f` with `executor` as the thread's executor (`None`: as it is).
 fn enter<R>(executor: Option<&Shared>, f: impl FnOnce() -> R) -> R {
     match executor {
-        Some(executor) => EXECUTOR.set(executor, f),
+        Some(executor) => EXECUTOR.set(executor, || EXECUTOR_REF.set(executor, f)),
         None => f(),
     }
 }
@@ -110,8 +118,7 @@ where
     join_spawned(spawn_raw(executor, id, future), id)
 }
 
-/// Spawns the task of `id`; the handle is made by the caller, so that what
-/// a thread-local closure returns fits in two registers.
+/// Spawns the task of `id` on `executor` (`None`: smol's global executor).
 #[inline]
 fn spawn_raw<F>(
     executor: Option<&Executor<'static>>,
@@ -138,6 +145,7 @@ fn join_spawned<T: Send + 'static>(task: smol::Task<T>, id: TaskId) -> JoinHandl
 }
 
 // Out of line: the runtime's executor is the path to keep small.
+#[cold]
 #[inline(never)]
 fn spawn_global<F>(future: F) -> smol::Task<F::Output>
 where
@@ -215,8 +223,8 @@ impl Spawn for Smol {
         let future = CatchDropPanic::new(id, future);
         // The thread-local is one load; the spawn is one call, with the
         // executor in hand.
-        let task = if EXECUTOR.is_set() {
-            EXECUTOR.with(|executor| executor.spawn(future))
+        let task = if EXECUTOR_REF.is_set() {
+            EXECUTOR_REF.with(|executor| executor.spawn(future))
         } else {
             spawn_global(future)
         };
