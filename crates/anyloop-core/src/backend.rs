@@ -137,7 +137,7 @@ pin_project_lite::pin_project! {
     /// task's output there (as tokio reports it: a [`JoinError::is_panic`]),
     /// otherwise (a detached task, a runtime shutting down) it is dropped.
     pub struct CatchDropPanic<F> {
-        id: TaskId,
+        id: PackedId,
         #[pin]
         future: Option<F>,
     }
@@ -145,8 +145,32 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for CatchDropPanic<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            drop_catching_panic(*this.id, this.future);
+            drop_catching_panic(this.id.get(), this.future);
         }
+    }
+}
+
+/// A [`TaskId`] aligned to 2 bytes rather than 8, so that the task's future
+/// has no padding to copy after a small future.
+#[derive(Clone, Copy)]
+struct PackedId([u16; 4]);
+
+impl PackedId {
+    #[inline]
+    fn new(id: TaskId) -> PackedId {
+        let [a, b, c, d, e, f, g, h] = id.0.to_le_bytes();
+        PackedId([
+            u16::from_le_bytes([a, b]),
+            u16::from_le_bytes([c, d]),
+            u16::from_le_bytes([e, f]),
+            u16::from_le_bytes([g, h]),
+        ])
+    }
+
+    #[inline]
+    fn get(self) -> TaskId {
+        let [[a, b], [c, d], [e, f], [g, h]] = self.0.map(u16::to_le_bytes);
+        TaskId(u64::from_le_bytes([a, b, c, d, e, f, g, h]))
     }
 }
 
@@ -167,7 +191,7 @@ impl<F> CatchDropPanic<F> {
     #[inline]
     pub fn new(id: TaskId, future: F) -> Self {
         CatchDropPanic {
-            id,
+            id: PackedId::new(id),
             future: Some(future),
         }
     }
@@ -188,7 +212,7 @@ impl<F: Future> Future for CatchDropPanic<F> {
 impl<F> fmt::Debug for CatchDropPanic<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CatchDropPanic")
-            .field("id", &self.id)
+            .field("id", &self.id.get())
             .finish_non_exhaustive()
     }
 }
@@ -273,6 +297,19 @@ pub trait NativeTask: Send + Unpin + 'static {
     /// Polls the task for its output.
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<Self::Output>>;
 
+    /// [`poll_join`](NativeTask::poll_join) with the panic tested first:
+    /// what [`CancellableTask`]'s hot path reads. A backend whose native
+    /// poll goes through [`poll_propagated`] returns its result as it is,
+    /// so that the test of the caught panic, which the optimiser cannot
+    /// fold after the test of the output, comes first and folds away.
+    #[inline(always)]
+    fn poll_join_caught(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Option<Self::Output>, PanicPayload>> {
+        self.poll_join(cx).map(Option::transpose)
+    }
+
     /// Returns a future that requests cancellation when first polled and
     /// completes once the task's future has been dropped, with the output if
     /// the task had already completed. Dropping it after its first poll must
@@ -290,8 +327,10 @@ pub trait NativeTask: Send + Unpin + 'static {
 /// `&mut self` and never lock.
 pub struct CancellableTask<N: NativeTask> {
     // Dropped by hand (see `Drop`), so that dropping a joined handle is one
-    // comparison, with no drop glue left to call.
-    state: Mutex<ManuallyDrop<State<N>>>,
+    // comparison, with no drop glue left to call. parking_lot's lock, not
+    // std's: a lock that cannot be poisoned has nothing to check in the
+    // `get_mut` of every poll and drop, and is one byte to initialise.
+    state: parking_lot::Mutex<ManuallyDrop<State<N>>>,
 }
 
 enum State<N: NativeTask> {
@@ -309,7 +348,7 @@ impl<N: NativeTask> CancellableTask<N> {
     #[inline]
     pub fn new(native: N) -> Self {
         CancellableTask {
-            state: Mutex::new(ManuallyDrop::new(State::Running(native))),
+            state: parking_lot::Mutex::new(ManuallyDrop::new(State::Running(native))),
         }
     }
 }
@@ -365,21 +404,21 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let state: &mut State<N> = self
-            .get_mut()
-            .state
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
+        let state: &mut State<N> = self.get_mut().state.get_mut();
         // The hot path: the owner awaits a running task.
         if let State::Running(native) = state {
-            let value = match ready!(native.poll_join(cx)) {
-                Some(Ok(value)) => value,
-                failed => return Poll::Ready(state.fail(failed)),
+            let value = match ready!(native.poll_join_caught(cx)) {
+                Ok(Some(value)) => value,
+                failed => return Poll::Ready(state.fail(failed.transpose())),
             };
             // A finished native handle has nothing left to detach; letting
             // it go now leaves nothing for the drop to do.
-            if let State::Running(native) = std::mem::replace(state, State::Joined) {
-                native.detach();
+            match std::mem::replace(state, State::Joined) {
+                State::Running(native) => native.detach(),
+                // The state was `Running` just above. Forgotten, not
+                // dropped, so that no drop glue (and no copy of the state
+                // for it) is generated.
+                other => std::mem::forget(other),
             }
             return Poll::Ready(Ok(value));
         }
@@ -389,7 +428,7 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
 impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     fn abort(&self) {
-        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.state.lock();
         let state: &mut State<N> = &mut guard;
         if !matches!(state, State::Running(_)) {
             return;
@@ -408,7 +447,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
     }
 
     fn is_finished(&self) -> bool {
-        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.state.lock();
         let state: &mut State<N> = &mut guard;
         let done = match state {
             State::Finished(_) | State::Joined => return true,
@@ -436,7 +475,7 @@ impl<N: NativeTask> TaskHandle for CancellableTask<N> {
 impl<N: NativeTask> Drop for CancellableTask<N> {
     #[inline(always)]
     fn drop(&mut self) {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let state = self.state.get_mut();
         if !matches!(**state, State::Joined) {
             drop_state(state);
         }
@@ -455,10 +494,10 @@ fn drop_state<N: NativeTask>(state: &mut ManuallyDrop<State<N>>) {
 impl<N: NativeTask> fmt::Debug for CancellableTask<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match self.state.try_lock().as_deref().map(|state| &**state) {
-            Ok(State::Running(_)) => "running",
-            Ok(State::Cancelling(_)) => "cancelling",
-            Ok(State::Finished(_) | State::Joined) => "finished",
-            Err(_) => "locked",
+            Some(State::Running(_)) => "running",
+            Some(State::Cancelling(_)) => "cancelling",
+            Some(State::Finished(_) | State::Joined) => "finished",
+            None => "locked",
         };
         f.debug_struct("JoinHandle").field("state", &state).finish()
     }

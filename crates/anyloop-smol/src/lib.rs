@@ -27,7 +27,6 @@
 #![warn(missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
 #![forbid(unsafe_code)]
 
-use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -38,9 +37,10 @@ use std::thread;
 use std::time::Instant;
 
 use anyloop_core::backend::{
-    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId, TaskIds,
+    CancelFuture, CancellableTask, CatchDropPanic, NativeOutput, NativeTask, TaskId,
     cancel_watched, poll_propagated,
 };
+use anyloop_core::task::PanicPayload;
 use anyloop_core::{BlockOn, Spawn, Timer};
 pub use smol::Executor;
 use smol::Timer as AsyncIoTimer;
@@ -56,33 +56,54 @@ pub struct Smol;
 
 type Shared = Arc<Executor<'static>>;
 
-/// What a thread knows: one thread-local, read once per spawn.
-struct Local {
-    // The executor of the `Runtime` whose thread this is.
-    executor: RefCell<Option<Shared>>,
-    ids: TaskIds,
+// What `scoped_thread_local!` expands to, but a `const` rather than its
+// `static`: a spawn is generic, so it is compiled in the caller's crate,
+// where a `static` of this crate is opaque and each access would be two
+// indirect calls through it; a `const` is inlined, and the access with it.
+macro_rules! scoped_key {
+    ($name:ident: $ty:ty) => {
+        const $name: scoped_tls::ScopedKey<$ty> = scoped_tls::ScopedKey {
+            inner: {
+                thread_local!(static KEY: std::cell::Cell<*const ()> = const {
+                    std::cell::Cell::new(std::ptr::null())
+                });
+                &KEY
+            },
+            _marker: std::marker::PhantomData,
+        };
+    };
 }
 
-thread_local! {
-    static LOCAL: Local = const {
-        Local {
-            executor: RefCell::new(None),
-            ids: TaskIds::new(),
-        }
-    };
+// The executor of the `Runtime` whose thread this is, set by `enter` for
+// as long as the thread runs the runtime (a worker, a `block_on`, a blocking
+// task it spawned). A scoped thread-local is a reference in a
+// destructor-free cell: reading it is one load, with no borrow to check,
+// and the reference is valid exactly while the `enter` that set it runs,
+// which is all a spawn needs (it reads it synchronously).
+scoped_key!(EXECUTOR: Shared);
+// The same executor, for the spawn: a reference to the executor itself
+// rather than to its `Arc`, one load less.
+scoped_key!(EXECUTOR_REF: Executor<'static>);
+
+/// Runs `f` with `executor` as the thread's executor (`None`: as it is).
+fn enter<R>(executor: Option<&Shared>, f: impl FnOnce() -> R) -> R {
+    match executor {
+        Some(executor) => EXECUTOR.set(executor, || EXECUTOR_REF.set(executor, f)),
+        None => f(),
+    }
 }
 
 impl Smol {
     /// Returns `true` if the calling thread belongs to a [`Runtime`] (its
     /// worker threads, its `block_on`, and the blocking tasks it spawned).
     pub fn is_current() -> bool {
-        LOCAL.with(|local| local.executor.borrow().is_some())
+        EXECUTOR.is_set()
     }
 
     /// The executor of the [`Runtime`] whose thread this is; `None` means
     /// smol's global executor.
     pub fn current_executor() -> Option<Arc<Executor<'static>>> {
-        LOCAL.with(|local| local.executor.borrow().clone())
+        EXECUTOR.is_set().then(|| EXECUTOR.with(Arc::clone))
     }
 }
 
@@ -97,8 +118,7 @@ where
     join_spawned(spawn_raw(executor, id, future), id)
 }
 
-/// Spawns the task of `id`; the handle is made by the caller, so that what
-/// a thread-local closure returns fits in two registers.
+/// Spawns the task of `id` on `executor` (`None`: smol's global executor).
 #[inline]
 fn spawn_raw<F>(
     executor: Option<&Executor<'static>>,
@@ -124,19 +144,8 @@ fn join_spawned<T: Send + 'static>(task: smol::Task<T>, id: TaskId) -> JoinHandl
     })
 }
 
-/// Spawns onto the thread's executor, with an id of the thread's supply.
-#[inline(never)]
-fn spawn_local_executor<F>(local: &Local, future: F) -> (smol::Task<F::Output>, TaskId)
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let id = local.ids.next();
-    let task = spawn_raw(local.executor.borrow().as_deref(), id, future);
-    (task, id)
-}
-
 // Out of line: the runtime's executor is the path to keep small.
+#[cold]
 #[inline(never)]
 fn spawn_global<F>(future: F) -> smol::Task<F::Output>
 where
@@ -144,23 +153,6 @@ where
     F::Output: Send + 'static,
 {
     smol::spawn(future)
-}
-
-/// Sets the thread's executor until dropped.
-struct Enter(Option<Shared>);
-
-impl Enter {
-    fn new(executor: Option<Shared>) -> Enter {
-        Enter(LOCAL.with(|local| local.executor.replace(executor)))
-    }
-}
-
-impl Drop for Enter {
-    fn drop(&mut self) {
-        let executor = self.0.take();
-        // Not on a thread whose thread-locals are being destroyed.
-        let _ = LOCAL.try_with(|local| local.executor.replace(executor));
-    }
 }
 
 /// A smol task as [`CancellableTask`] drives it.
@@ -181,7 +173,12 @@ impl<T: Send + 'static> NativeTask for SmolTask<T> {
 
     #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
+        self.poll_join_caught(cx).map(Result::transpose)
+    }
+
+    #[inline(always)]
+    fn poll_join_caught(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<T>, PanicPayload>> {
+        poll_propagated(Pin::new(&mut self.task), cx)
     }
 
     fn cancel(self) -> CancelFuture<T> {
@@ -222,9 +219,15 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        // The closure is small, so that the thread-local's accessor is
-        // inlined here; the spawn is one call.
-        let (task, id) = LOCAL.with(|local| spawn_local_executor(local, future));
+        let id = TaskId::next();
+        let future = CatchDropPanic::new(id, future);
+        // The thread-local is one load; the spawn is one call, with the
+        // executor in hand.
+        let task = if EXECUTOR_REF.is_set() {
+            EXECUTOR_REF.with(|executor| executor.spawn(future))
+        } else {
+            spawn_global(future)
+        };
         join_spawned(task, id)
     }
 
@@ -234,10 +237,7 @@ impl Spawn for Smol {
         T: Send + 'static,
     {
         let executor = Smol::current_executor();
-        join_handle(smol::unblock(move || {
-            let _enter = Enter::new(executor);
-            f()
-        }))
+        join_handle(smol::unblock(move || enter(executor.as_ref(), f)))
     }
 }
 
@@ -318,8 +318,9 @@ impl Runtime {
             let worker = thread::Builder::new()
                 .name(format!("anyloop-smol-{i}"))
                 .spawn(move || {
-                    let _enter = Enter::new(Some(executor.clone()));
-                    let _ = smol::block_on(executor.run(stopped.recv()));
+                    enter(Some(&executor), || {
+                        let _ = smol::block_on(executor.run(stopped.recv()));
+                    });
                 })?;
             runtime.workers.push(worker);
         }
@@ -336,10 +337,11 @@ impl BlockOn for Runtime {
     /// Runs `future` on this thread, with the runtime's tasks, in a local
     /// context: [`try_spawn_local`] works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _enter = Enter::new(Some(self.executor.clone()));
-        let future = std::pin::pin!(future);
-        let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
-        smol::block_on(self.executor.run(future))
+        enter(Some(&self.executor), || {
+            let future = std::pin::pin!(future);
+            let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
+            smol::block_on(self.executor.run(future))
+        })
     }
 }
 
