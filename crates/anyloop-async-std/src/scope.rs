@@ -51,13 +51,27 @@ impl ScopeRef {
         });
         ScopeRef {
             scope,
-            generation: scope.generation.load(Ordering::SeqCst),
+            // The `FREE` lock orders this after the last close's increment.
+            generation: scope.generation.load(Ordering::Relaxed),
         }
     }
 
+    /// Whether the scope's runtime is still alive.
+    ///
+    /// `Relaxed` is enough (a task polls it on every poll): nothing is
+    /// published through the generation, it is only compared, and every
+    /// reader that must see a close is ordered after it by other means. A
+    /// task woken by the close is polled after the wake, which async-task's
+    /// state orders after the close's `compare_exchange`; a task that
+    /// registers its waker takes the scope's lock after the close's sweep
+    /// released it, or is swept by it (see `register`); code that drops a
+    /// runtime and then spawns through its handle is ordered by the thread
+    /// or by whatever synchronisation carried the handle. A load that races
+    /// with a close and still sees it open only polls the future once more,
+    /// as a poll that started just before the close would.
     #[inline]
     pub(crate) fn is_open(self) -> bool {
-        self.scope.generation.load(Ordering::SeqCst) == self.generation
+        self.scope.generation.load(Ordering::Relaxed) == self.generation
     }
 
     /// Closes the scope: its tasks are woken, and drop their futures at
@@ -156,7 +170,11 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for Scoped<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if let (Some(scope), true) = (this.scope, *this.registered) {
+            // `registered` first: it is only ever set with a scope, so a
+            // task that never waited pays one comparison.
+            if *this.registered
+                && let Some(scope) = this.scope
+            {
                 unregister(*scope, *this.id);
             }
             drop_catching_panic(*this.id, this.future);
@@ -170,6 +188,21 @@ pin_project_lite::pin_project! {
 #[inline(never)]
 fn unregister(scope: ScopeRef, id: TaskId) {
     lock(&scope.scope.waiting).remove(&id);
+}
+
+/// Puts a waiting task's waker in its scope, for the scope's close to wake
+/// it: out of line, so that the poll of a task that does not wait stays
+/// small (once per task).
+#[cold]
+#[inline(never)]
+fn register(scope: ScopeRef, id: TaskId, waker: &Waker) {
+    lock(&scope.scope.waiting).insert(id, waker.clone());
+    // A close that swept the wakers before this one was inserted: its
+    // `compare_exchange` happens before its sweep's unlock, which happens
+    // before the lock just taken, so this load sees it.
+    if !scope.is_open() {
+        waker.wake_by_ref();
+    }
 }
 
 impl<F> Scoped<F> {
@@ -208,12 +241,8 @@ impl<F: Future> Future for Scoped<F> {
         }
         // Waiting: the scope must be able to wake the task when it closes.
         if !*this.registered {
-            lock(&scope.scope.waiting).insert(*this.id, cx.waker().clone());
+            register(scope, *this.id, cx.waker());
             *this.registered = true;
-            // A close that swept the wakers before this one was inserted.
-            if !scope.is_open() {
-                cx.waker().wake_by_ref();
-            }
         }
         Poll::Pending
     }
