@@ -11,7 +11,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -20,9 +20,12 @@ use anyloop_core::backend::{TaskId, TaskIds, drop_catching_panic};
 /// The tasks of a runtime. Scopes are `'static` so that a task can carry
 /// one as a plain reference; a closed scope is reused by the next runtime
 /// under a new generation, so at most as many exist as runtimes ever lived
-/// at once.
+/// at once (plus one per 2^32 runtimes: a scope whose generations ran out
+/// is retired, so a generation is never reused).
 struct Scope {
-    generation: AtomicU64,
+    // A `u32`, so that a task's scope, generation and flag fit in two
+    // words beside its id (its future is moved a few times by the spawn).
+    generation: AtomicU32,
     // The wakers of the scope's tasks that wait, to wake them on close.
     waiting: Mutex<HashMap<TaskId, Waker>>,
 }
@@ -33,52 +36,53 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// One generation of a scope: open until its runtime drops.
+/// One generation of a scope, open until its runtime drops, or none: what
+/// a task, a thread or a handle outside any runtime carries.
+///
+/// The generation is defined even without a scope, so that copying one out
+/// of the thread-local and into a task is two plain moves, no branch.
 #[derive(Clone, Copy)]
 pub(crate) struct ScopeRef {
-    scope: &'static Scope,
-    generation: u64,
+    scope: Option<&'static Scope>,
+    generation: u32,
 }
 
 impl ScopeRef {
+    /// Outside any runtime.
+    pub(crate) const NONE: ScopeRef = ScopeRef {
+        scope: None,
+        generation: 0,
+    };
+
     /// Opens a scope for a new runtime.
     pub(crate) fn open() -> ScopeRef {
         let scope = lock(&FREE).pop().unwrap_or_else(|| {
             Box::leak(Box::new(Scope {
-                generation: AtomicU64::new(0),
+                generation: AtomicU32::new(0),
                 waiting: Mutex::new(HashMap::new()),
             }))
         });
         ScopeRef {
-            scope,
+            scope: Some(scope),
             // The `FREE` lock orders this after the last close's increment.
             generation: scope.generation.load(Ordering::Relaxed),
         }
     }
 
-    /// Whether the scope's runtime is still alive.
-    ///
-    /// `Relaxed` is enough (a task polls it on every poll): nothing is
-    /// published through the generation, it is only compared, and every
-    /// reader that must see a close is ordered after it by other means. A
-    /// task woken by the close is polled after the wake, which async-task's
-    /// state orders after the close's `compare_exchange`; a task that
-    /// registers its waker takes the scope's lock after the close's sweep
-    /// released it, or is swept by it (see `register`); code that drops a
-    /// runtime and then spawns through its handle is ordered by the thread
-    /// or by whatever synchronisation carried the handle. A load that races
-    /// with a close and still sees it open only polls the future once more,
-    /// as a poll that started just before the close would.
-    #[inline]
-    pub(crate) fn is_open(self) -> bool {
-        self.scope.generation.load(Ordering::Relaxed) == self.generation
+    /// Returns `true` once the scope's runtime was dropped (never without
+    /// a scope).
+    pub(crate) fn is_closed(self) -> bool {
+        self.scope
+            .is_some_and(|scope| !scope.is_open(self.generation))
     }
 
     /// Closes the scope: its tasks are woken, and drop their futures at
     /// their next poll. The scope is then free for another runtime.
     pub(crate) fn close(self) {
-        if self
-            .scope
+        let Some(scope) = self.scope else {
+            return;
+        };
+        if scope
             .generation
             .compare_exchange(
                 self.generation,
@@ -90,58 +94,85 @@ impl ScopeRef {
         {
             return; // closed already
         }
-        let waiting = std::mem::take(&mut *lock(&self.scope.waiting));
+        let waiting = std::mem::take(&mut *lock(&scope.waiting));
         for waker in waiting.into_values() {
             waker.wake();
         }
-        lock(&FREE).push(self.scope);
+        if self.generation + 1 < u32::MAX {
+            lock(&FREE).push(scope);
+        }
     }
 
     /// The scope of the runtime whose code runs on this thread.
     #[inline]
-    pub(crate) fn current() -> Option<ScopeRef> {
+    pub(crate) fn current() -> ScopeRef {
         LOCAL.with(|local| local.current.get())
     }
 
     /// The thread's scope and a new task id: one thread-local read.
     #[inline]
-    pub(crate) fn current_and_id() -> (Option<ScopeRef>, TaskId) {
+    pub(crate) fn current_and_id() -> (ScopeRef, TaskId) {
         LOCAL.with(|local| (local.current.get(), local.ids.next()))
     }
 
     /// Makes this the thread's scope until the guard drops.
     #[inline]
-    pub(crate) fn enter(scope: Option<ScopeRef>) -> Enter {
-        Enter(LOCAL.with(|local| local.current.replace(scope)))
+    pub(crate) fn enter(self) -> Enter {
+        Enter(LOCAL.with(|local| local.current.replace(self)))
+    }
+}
+
+impl Scope {
+    /// Whether `generation` is the scope's current one: its runtime is
+    /// still alive.
+    ///
+    /// `Relaxed` is enough (a task loads it on every poll): nothing is
+    /// published through the generation, it is only compared, and every
+    /// reader that must see a close is ordered after it by other means. A
+    /// task woken by the close is polled after the wake, which async-task's
+    /// state orders after the close's `compare_exchange`; a task that
+    /// registers its waker takes the scope's lock after the close's sweep
+    /// released it, or is swept by it (see `register`); code that drops a
+    /// runtime and then spawns through its handle is ordered by the thread
+    /// or by whatever synchronisation carried the handle. A load that races
+    /// with a close and still sees it open only polls the future once more,
+    /// as a poll that started just before the close would.
+    #[inline]
+    fn is_open(&self, generation: u32) -> bool {
+        self.generation.load(Ordering::Relaxed) == generation
     }
 }
 
 impl std::fmt::Debug for ScopeRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scope")
-            .field("open", &self.is_open())
-            .finish()
+        match self.scope {
+            Some(_) => f
+                .debug_struct("Scope")
+                .field("open", &!self.is_closed())
+                .finish(),
+            None => f.write_str("None"),
+        }
     }
 }
 
 /// The thread's scope, and the ids of the tasks it spawns: one
 /// thread-local, read once per spawn.
 struct Local {
-    current: Cell<Option<ScopeRef>>,
+    current: Cell<ScopeRef>,
     ids: TaskIds,
 }
 
 thread_local! {
     static LOCAL: Local = const {
         Local {
-            current: Cell::new(None),
+            current: Cell::new(ScopeRef::NONE),
             ids: TaskIds::new(),
         }
     };
 }
 
 /// Restores the thread's scope when dropped (also on unwind).
-pub(crate) struct Enter(Option<ScopeRef>);
+pub(crate) struct Enter(ScopeRef);
 
 impl Drop for Enter {
     #[inline]
@@ -157,7 +188,10 @@ pin_project_lite::pin_project! {
     /// [`CatchDropPanic`](anyloop_core::backend::CatchDropPanic), which this
     /// wrapper does the work of.
     pub(crate) struct Scoped<F> {
-        scope: Option<ScopeRef>,
+        // A `ScopeRef` in two fields, so that the generation, the flag and
+        // a small future's `Option` share a word.
+        scope: Option<&'static Scope>,
+        generation: u32,
         id: TaskId,
         // Whether the task's waker is in the scope: a task's future is
         // always polled with the task's own waker, so once is enough.
@@ -175,7 +209,7 @@ pin_project_lite::pin_project! {
             if *this.registered
                 && let Some(scope) = this.scope
             {
-                unregister(*scope, *this.id);
+                unregister(scope, *this.id);
             }
             drop_catching_panic(*this.id, this.future);
         }
@@ -186,8 +220,8 @@ pin_project_lite::pin_project! {
 /// a task that never waited (or whose scope is gone) stays small.
 #[cold]
 #[inline(never)]
-fn unregister(scope: ScopeRef, id: TaskId) {
-    lock(&scope.scope.waiting).remove(&id);
+fn unregister(scope: &Scope, id: TaskId) {
+    lock(&scope.waiting).remove(&id);
 }
 
 /// Puts a waiting task's waker in its scope, for the scope's close to wake
@@ -195,21 +229,22 @@ fn unregister(scope: ScopeRef, id: TaskId) {
 /// small (once per task).
 #[cold]
 #[inline(never)]
-fn register(scope: ScopeRef, id: TaskId, waker: &Waker) {
-    lock(&scope.scope.waiting).insert(id, waker.clone());
+fn register(scope: &Scope, generation: u32, id: TaskId, waker: &Waker) {
+    lock(&scope.waiting).insert(id, waker.clone());
     // A close that swept the wakers before this one was inserted: its
     // `compare_exchange` happens before its sweep's unlock, which happens
     // before the lock just taken, so this load sees it.
-    if !scope.is_open() {
+    if !scope.is_open(generation) {
         waker.wake_by_ref();
     }
 }
 
 impl<F> Scoped<F> {
     #[inline]
-    pub(crate) fn new(scope: Option<ScopeRef>, id: TaskId, future: F) -> Self {
+    pub(crate) fn new(scope: ScopeRef, id: TaskId, future: F) -> Self {
         Scoped {
-            scope,
+            scope: scope.scope,
+            generation: scope.generation,
             id,
             registered: false,
             future: Some(future),
@@ -229,11 +264,16 @@ impl<F: Future> Future for Scoped<F> {
         let Some(scope) = *this.scope else {
             return future.poll(cx).map(Some);
         };
-        if !scope.is_open() {
+        let generation = *this.generation;
+        if !scope.is_open(generation) {
             return Poll::Ready(None);
         }
         let polled = {
-            let _enter = ScopeRef::enter(Some(scope));
+            let _enter = ScopeRef {
+                scope: Some(scope),
+                generation,
+            }
+            .enter();
             future.poll(cx)
         };
         if polled.is_ready() {
@@ -241,7 +281,7 @@ impl<F: Future> Future for Scoped<F> {
         }
         // Waiting: the scope must be able to wake the task when it closes.
         if !*this.registered {
-            register(scope, *this.id, cx.waker());
+            register(scope, generation, *this.id, cx.waker());
             *this.registered = true;
         }
         Poll::Pending
