@@ -21,14 +21,23 @@ use anyloop_core::backend::{TaskId, TaskIds, drop_catching_panic};
 /// one as a plain reference; a closed scope is reused by the next runtime
 /// under a new generation, so at most as many exist as runtimes ever lived
 /// at once (plus one per 2^32 runtimes: a scope whose generations ran out
-/// is retired, so a generation is never reused).
+/// is retired, so that a generation is never reused).
 struct Scope {
     // A `u32`, so that a task's scope, generation and flag fit in two
-    // words beside its id (its future is moved a few times by the spawn).
+    // words beside its id (the spawn moves its future a few times).
     generation: AtomicU32,
-    // The wakers of the scope's tasks that wait, to wake them on close.
-    waiting: Mutex<HashMap<TaskId, Waker>>,
+    // The wakers of the scope's tasks that wait, to wake them on close
+    // (`None` until one waits, so that `OUTSIDE` can be a `static`).
+    waiting: Mutex<Option<HashMap<TaskId, Waker>>>,
 }
+
+/// The scope of the tasks and threads outside any runtime: never closed,
+/// and its tasks' wakers are not kept. A scope rather than no scope, so
+/// that a task's poll has no case of its own for it.
+static OUTSIDE: Scope = Scope {
+    generation: AtomicU32::new(0),
+    waiting: Mutex::new(None),
+};
 
 static FREE: Mutex<Vec<&'static Scope>> = Mutex::new(Vec::new());
 
@@ -36,21 +45,45 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// One generation of a scope, open until its runtime drops, or none: what
-/// a task, a thread or a handle outside any runtime carries.
-///
-/// The generation is defined even without a scope, so that copying one out
-/// of the thread-local and into a task is two plain moves, no branch.
+impl Scope {
+    /// Whether `generation` is the scope's current one: its runtime is
+    /// still alive.
+    ///
+    /// `Relaxed` is enough (a task loads it on every poll): nothing is
+    /// published through the generation, it is only compared, and every
+    /// reader that must see a close is ordered after it by other means. A
+    /// task woken by the close is polled after the wake, which async-task's
+    /// state orders after the close's `compare_exchange`; a task that
+    /// registers its waker takes the scope's lock after the close's sweep
+    /// released it, or is swept by it (see `register`); code that drops a
+    /// runtime and then spawns through its handle is ordered by the thread
+    /// or by whatever synchronisation carried the handle. A load that races
+    /// with a close and still sees it open only polls the future once more,
+    /// as a poll that started just before the close would.
+    #[inline]
+    fn is_open(&self, generation: u32) -> bool {
+        self.generation.load(Ordering::Relaxed) == generation
+    }
+
+    #[inline]
+    fn is_outside(&'static self) -> bool {
+        std::ptr::eq(self, &OUTSIDE)
+    }
+}
+
+/// One generation of a scope, open until its runtime drops, or
+/// [`NONE`](ScopeRef::NONE): what a runtime, a task, a thread or a handle
+/// carries.
 #[derive(Clone, Copy)]
 pub(crate) struct ScopeRef {
-    scope: Option<&'static Scope>,
+    scope: &'static Scope,
     generation: u32,
 }
 
 impl ScopeRef {
     /// Outside any runtime.
     pub(crate) const NONE: ScopeRef = ScopeRef {
-        scope: None,
+        scope: &OUTSIDE,
         generation: 0,
     };
 
@@ -59,30 +92,31 @@ impl ScopeRef {
         let scope = lock(&FREE).pop().unwrap_or_else(|| {
             Box::leak(Box::new(Scope {
                 generation: AtomicU32::new(0),
-                waiting: Mutex::new(HashMap::new()),
+                waiting: Mutex::new(None),
             }))
         });
         ScopeRef {
-            scope: Some(scope),
+            scope,
             // The `FREE` lock orders this after the last close's increment.
             generation: scope.generation.load(Ordering::Relaxed),
         }
     }
 
-    /// Returns `true` once the scope's runtime was dropped (never without
-    /// a scope).
+    /// Returns `true` once the scope's runtime was dropped (never for
+    /// [`NONE`](ScopeRef::NONE)).
+    #[inline]
     pub(crate) fn is_closed(self) -> bool {
-        self.scope
-            .is_some_and(|scope| !scope.is_open(self.generation))
+        !self.scope.is_open(self.generation)
     }
 
     /// Closes the scope: its tasks are woken, and drop their futures at
     /// their next poll. The scope is then free for another runtime.
     pub(crate) fn close(self) {
-        let Some(scope) = self.scope else {
-            return;
-        };
-        if scope
+        if self.scope.is_outside() {
+            return; // not a runtime's
+        }
+        if self
+            .scope
             .generation
             .compare_exchange(
                 self.generation,
@@ -94,12 +128,12 @@ impl ScopeRef {
         {
             return; // closed already
         }
-        let waiting = std::mem::take(&mut *lock(&scope.waiting));
-        for waker in waiting.into_values() {
+        let waiting = lock(&self.scope.waiting).take();
+        for waker in waiting.into_iter().flat_map(HashMap::into_values) {
             waker.wake();
         }
         if self.generation + 1 < u32::MAX {
-            lock(&FREE).push(scope);
+            lock(&FREE).push(self.scope);
         }
     }
 
@@ -122,36 +156,14 @@ impl ScopeRef {
     }
 }
 
-impl Scope {
-    /// Whether `generation` is the scope's current one: its runtime is
-    /// still alive.
-    ///
-    /// `Relaxed` is enough (a task loads it on every poll): nothing is
-    /// published through the generation, it is only compared, and every
-    /// reader that must see a close is ordered after it by other means. A
-    /// task woken by the close is polled after the wake, which async-task's
-    /// state orders after the close's `compare_exchange`; a task that
-    /// registers its waker takes the scope's lock after the close's sweep
-    /// released it, or is swept by it (see `register`); code that drops a
-    /// runtime and then spawns through its handle is ordered by the thread
-    /// or by whatever synchronisation carried the handle. A load that races
-    /// with a close and still sees it open only polls the future once more,
-    /// as a poll that started just before the close would.
-    #[inline]
-    fn is_open(&self, generation: u32) -> bool {
-        self.generation.load(Ordering::Relaxed) == generation
-    }
-}
-
 impl std::fmt::Debug for ScopeRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.scope {
-            Some(_) => f
-                .debug_struct("Scope")
-                .field("open", &!self.is_closed())
-                .finish(),
-            None => f.write_str("None"),
+        if self.scope.is_outside() {
+            return f.write_str("None");
         }
+        f.debug_struct("Scope")
+            .field("open", &!self.is_closed())
+            .finish()
     }
 }
 
@@ -190,7 +202,7 @@ pin_project_lite::pin_project! {
     pub(crate) struct Scoped<F> {
         // A `ScopeRef` in two fields, so that the generation, the flag and
         // a small future's `Option` share a word.
-        scope: Option<&'static Scope>,
+        scope: &'static Scope,
         generation: u32,
         id: TaskId,
         // Whether the task's waker is in the scope: a task's future is
@@ -204,12 +216,8 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for Scoped<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            // `registered` first: it is only ever set with a scope, so a
-            // task that never waited pays one comparison.
-            if *this.registered
-                && let Some(scope) = this.scope
-            {
-                unregister(scope, *this.id);
+            if *this.registered {
+                unregister(*this.scope, *this.id);
             }
             drop_catching_panic(*this.id, this.future);
         }
@@ -217,11 +225,13 @@ pin_project_lite::pin_project! {
 }
 
 /// Takes a task's waker out of its scope: out of line, so that the drop of
-/// a task that never waited (or whose scope is gone) stays small.
+/// a task that never waited stays small.
 #[cold]
 #[inline(never)]
-fn unregister(scope: &Scope, id: TaskId) {
-    lock(&scope.waiting).remove(&id);
+fn unregister(scope: &'static Scope, id: TaskId) {
+    if let Some(waiting) = &mut *lock(&scope.waiting) {
+        waiting.remove(&id);
+    }
 }
 
 /// Puts a waiting task's waker in its scope, for the scope's close to wake
@@ -229,8 +239,13 @@ fn unregister(scope: &Scope, id: TaskId) {
 /// small (once per task).
 #[cold]
 #[inline(never)]
-fn register(scope: &Scope, generation: u32, id: TaskId, waker: &Waker) {
-    lock(&scope.waiting).insert(id, waker.clone());
+fn register(scope: &'static Scope, generation: u32, id: TaskId, waker: &Waker) {
+    if scope.is_outside() {
+        return; // never closed
+    }
+    lock(&scope.waiting)
+        .get_or_insert_with(HashMap::new)
+        .insert(id, waker.clone());
     // A close that swept the wakers before this one was inserted: its
     // `compare_exchange` happens before its sweep's unlock, which happens
     // before the lock just taken, so this load sees it.
@@ -261,19 +276,15 @@ impl<F: Future> Future for Scoped<F> {
         let Some(future) = this.future.as_pin_mut() else {
             unreachable!("a task's future is only taken by its drop");
         };
-        let Some(scope) = *this.scope else {
-            return future.poll(cx).map(Some);
+        let scope = ScopeRef {
+            scope: *this.scope,
+            generation: *this.generation,
         };
-        let generation = *this.generation;
-        if !scope.is_open(generation) {
+        if scope.is_closed() {
             return Poll::Ready(None);
         }
         let polled = {
-            let _enter = ScopeRef {
-                scope: Some(scope),
-                generation,
-            }
-            .enter();
+            let _enter = scope.enter();
             future.poll(cx)
         };
         if polled.is_ready() {
@@ -281,7 +292,7 @@ impl<F: Future> Future for Scoped<F> {
         }
         // Waiting: the scope must be able to wake the task when it closes.
         if !*this.registered {
-            register(scope, generation, *this.id, cx.waker());
+            register(scope.scope, scope.generation, *this.id, cx.waker());
             *this.registered = true;
         }
         Poll::Pending
