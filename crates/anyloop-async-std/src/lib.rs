@@ -100,7 +100,12 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
 
     #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
+        match poll_propagated(Pin::new(&mut self.task), cx) {
+            Poll::Ready(Ok(Some(value))) => Poll::Ready(Some(Ok(value))),
+            Poll::Ready(Ok(None)) => Poll::Ready(None),
+            Poll::Ready(Err(payload)) => Poll::Ready(Some(Err(payload))),
+            Poll::Pending => Poll::Pending,
+        }
     }
 
     fn cancel(self) -> CancelFuture<T> {
