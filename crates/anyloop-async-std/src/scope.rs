@@ -217,7 +217,7 @@ pin_project_lite::pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if *this.registered {
-                unregister(*this.scope, *this.id);
+                unregister(this.scope, *this.id);
             }
             drop_catching_panic(*this.id, this.future);
         }
@@ -277,7 +277,7 @@ impl<F: Future> Future for Scoped<F> {
             unreachable!("a task's future is only taken by its drop");
         };
         let scope = ScopeRef {
-            scope: *this.scope,
+            scope: this.scope,
             generation: *this.generation,
         };
         if scope.is_closed() {
