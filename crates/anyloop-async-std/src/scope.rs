@@ -298,3 +298,53 @@ impl<F: Future> Future for Scoped<F> {
         Poll::Pending
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_scope_keeps_its_old_generation_closed() {
+        let first = ScopeRef::open();
+        first.close();
+        assert!(first.is_closed());
+        // The closed scope is free: the next runtime may take it, under a
+        // new generation.
+        let second = ScopeRef::open();
+        assert!(!second.is_closed());
+        assert!(
+            first.is_closed(),
+            "a reused scope reopened an old generation"
+        );
+        second.close();
+        assert!(second.is_closed());
+    }
+
+    #[test]
+    fn a_scope_whose_generations_ran_out_is_retired() {
+        let scope = ScopeRef::open();
+        let last = ScopeRef {
+            scope: scope.scope,
+            generation: u32::MAX - 1,
+        };
+        scope
+            .scope
+            .generation
+            .store(last.generation, Ordering::SeqCst);
+        last.close();
+        assert!(last.is_closed());
+        assert!(
+            !lock(&FREE)
+                .iter()
+                .any(|free| std::ptr::eq(*free, scope.scope)),
+            "a scope with no generation left was freed for reuse"
+        );
+    }
+
+    #[test]
+    fn outside_is_never_closed() {
+        ScopeRef::NONE.close();
+        assert!(!ScopeRef::NONE.is_closed());
+        assert_eq!(format!("{:?}", ScopeRef::NONE), "None");
+    }
+}
