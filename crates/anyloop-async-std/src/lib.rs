@@ -100,7 +100,12 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
 
     #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        poll_propagated(Pin::new(&mut self.task), cx).map(Result::transpose)
+        match poll_propagated(Pin::new(&mut self.task), cx) {
+            Poll::Ready(Ok(Some(value))) => Poll::Ready(Some(Ok(value))),
+            Poll::Ready(Ok(None)) => Poll::Ready(None),
+            Poll::Ready(Err(payload)) => Poll::Ready(Some(Err(payload))),
+            Poll::Pending => Poll::Pending,
+        }
     }
 
     fn cancel(self) -> CancelFuture<T> {
@@ -148,7 +153,7 @@ impl Spawn for AsyncStd {
         let scope = ScopeRef::current();
         let task = async_std::task::spawn_blocking(move || {
             let _blocking = BlockingFlag(IN_BLOCKING.replace(true));
-            let _scope = ScopeRef::enter(scope);
+            let _scope = scope.enter();
             Some(f())
         });
         // No destructor of its own to watch: nothing is ever reported
@@ -160,8 +165,8 @@ impl Spawn for AsyncStd {
     }
 }
 
-/// Spawns `future` in `scope` (`None`: outside any [`Runtime`]).
-fn spawn_in<F>(scope: Option<ScopeRef>, future: F) -> JoinHandle<F::Output>
+/// Spawns `future` in `scope` ([`ScopeRef::NONE`]: outside any [`Runtime`]).
+fn spawn_in<F>(scope: ScopeRef, future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -170,7 +175,7 @@ where
 }
 
 #[inline]
-fn spawn_with_id<F>(scope: Option<ScopeRef>, id: TaskId, future: F) -> JoinHandle<F::Output>
+fn spawn_with_id<F>(scope: ScopeRef, id: TaskId, future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -267,7 +272,7 @@ impl Runtime {
 
     /// A handle to this runtime, for spawning onto it from other threads.
     pub fn handle(&self) -> RuntimeHandle {
-        RuntimeHandle(Some(self.scope))
+        RuntimeHandle(self.scope)
     }
 
     /// Returns `false` if a worker-thread count was asked for but an earlier
@@ -283,7 +288,7 @@ impl BlockOn for Runtime {
     /// Runs `future` on this thread in a local context: [`try_spawn_local`]
     /// works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _scope = ScopeRef::enter(Some(self.scope));
+        let _scope = self.scope.enter();
         let future = std::pin::pin!(future);
         let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
         async_std::task::block_on(future)
@@ -374,7 +379,7 @@ impl Drop for Runtime {
 /// assert!(async_std::task::block_on(late).unwrap_err().is_cancelled());
 /// ```
 #[derive(Debug, Clone, Copy)]
-pub struct RuntimeHandle(Option<ScopeRef>);
+pub struct RuntimeHandle(ScopeRef);
 
 impl RuntimeHandle {
     /// The handle of the [`Runtime`] whose code runs the caller, or of
@@ -386,7 +391,7 @@ impl RuntimeHandle {
     /// Returns `true` once the runtime was dropped: tasks spawned through
     /// the handle are then cancelled at once.
     pub fn is_shut_down(&self) -> bool {
-        self.0.is_some_and(|scope| !scope.is_open())
+        self.0.is_closed()
     }
 
     /// Spawns `future` as a task of the runtime.
