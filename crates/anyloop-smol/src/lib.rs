@@ -60,6 +60,8 @@ type Shared = Arc<Executor<'static>>;
 // `static`: a spawn is generic, so it is compiled in the caller's crate,
 // where a `static` of this crate is opaque and each access would be two
 // indirect calls through it; a `const` is inlined, and the access with it.
+// The fields are the macro's (public, hidden), hence the exact version of
+// scoped-tls in the workspace's Cargo.toml.
 macro_rules! scoped_key {
     ($name:ident: $ty:ty) => {
         const $name: scoped_tls::ScopedKey<$ty> = scoped_tls::ScopedKey {
