@@ -40,6 +40,7 @@ use anyloop_core::backend::{
     CancelFuture, CancellableTask, NativeOutput, NativeTask, TaskId, cancel_watched,
     poll_propagated,
 };
+use anyloop_core::task::PanicPayload;
 use anyloop_core::{BlockOn, Spawn, Timer};
 use async_io::Timer as AsyncIoTimer;
 
@@ -100,12 +101,12 @@ impl<T: Send + 'static> NativeTask for AsyncStdTask<T> {
 
     #[inline(always)]
     fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<NativeOutput<T>> {
-        match poll_propagated(Pin::new(&mut self.task), cx) {
-            Poll::Ready(Ok(Some(value))) => Poll::Ready(Some(Ok(value))),
-            Poll::Ready(Ok(None)) => Poll::Ready(None),
-            Poll::Ready(Err(payload)) => Poll::Ready(Some(Err(payload))),
-            Poll::Pending => Poll::Pending,
-        }
+        self.poll_join_caught(cx).map(Result::transpose)
+    }
+
+    #[inline(always)]
+    fn poll_join_caught(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<T>, PanicPayload>> {
+        poll_propagated(Pin::new(&mut self.task), cx)
     }
 
     fn cancel(self) -> CancelFuture<T> {
