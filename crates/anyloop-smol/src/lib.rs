@@ -319,6 +319,7 @@ impl Runtime {
                 .name(format!("anyloop-smol-{i}"))
                 .spawn(move || {
                     let _enter = Enter::new(Some(executor.clone()));
+                    let _mark = anyloop_core::mark::Enter::new(ASYNC_MARK);
                     let _ = smol::block_on(executor.run(stopped.recv()));
                 })?;
             runtime.workers.push(worker);
@@ -337,11 +338,18 @@ impl BlockOn for Runtime {
     /// context: [`try_spawn_local`] works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _enter = Enter::new(Some(self.executor.clone()));
+        let _mark = anyloop_core::mark::Enter::new(ASYNC_MARK);
         let future = std::pin::pin!(future);
         let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
         smol::block_on(self.executor.run(future))
     }
 }
+
+// The threads that run the executor (worker threads, `block_on`) carry the
+// mark of smol's async code, so that the umbrella's tasks polled there find
+// it set (see `anyloop_core::mark`).
+const ASYNC_MARK: anyloop_core::mark::Mark =
+    anyloop_core::mark::Mark::new(anyloop_core::mark::Mark::SMOL, 0, true);
 
 // The local context of the `Runtime::block_on` running on this thread.
 anyloop_async_io::local_keys!(LocalKeys);

@@ -149,7 +149,7 @@ impl Handle {
         let backend = self.backend();
         #[cfg(feature = "tracing")]
         let future = tracing::Instrument::in_current_span(future);
-        let future = crate::rt::Tagged { backend, future };
+        let future = crate::rt::Tagged::new(backend, future);
         match &self.inner {
             #[cfg(feature = "tokio")]
             Inner::Tokio(handle) => anyloop_tokio::spawn_on(handle, future).into(),

@@ -127,10 +127,7 @@ fn spawn_unit<F: Future<Output = ()> + 'static>(task: F) -> Option<Inner> {
             .iter()
             .find(|&&backend| has_local_context(backend))?,
     };
-    let future = crate::rt::Tagged {
-        backend,
-        future: task,
-    };
+    let future = crate::rt::Tagged::new(backend, task);
     match backend {
         #[cfg(feature = "tokio")]
         Backend::Tokio => anyloop_tokio::try_spawn_local(future).map(Inner::Tokio),
