@@ -241,6 +241,7 @@ impl<F: Future> Future for Tagged<F> {
 }
 
 /// Polls `future` with the thread marked `mark`, then restores the mark.
+#[cold]
 #[inline(never)]
 fn poll_marked<F: Future>(
     mark: Mark,
