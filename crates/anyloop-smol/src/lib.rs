@@ -136,6 +136,46 @@ where
     (task, id)
 }
 
+/// Spawns `future` as [`Smol`]'s `spawn` does, for a caller that marks its
+/// tasks' threads (the umbrella's ambient face, see [`anyloop_core::mark`]):
+/// onto the thread's [`Runtime`] as it is, since every thread that runs a
+/// `Runtime`'s executor (its workers, its `block_on`) carries smol's mark
+/// already; onto smol's global executor, whose threads do not, as
+/// `mark(future)`.
+#[doc(hidden)]
+#[inline]
+pub fn spawn_marked<F, G, M>(future: F, mark: M) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    G: Future<Output = F::Output> + Send + 'static,
+    M: FnOnce(F) -> G,
+{
+    let (task, id) = LOCAL.with(|local| spawn_local_executor_marked(local, future, mark));
+    join_spawned(task, id)
+}
+
+/// [`spawn_local_executor`], with `mark` for smol's global executor.
+#[inline(never)]
+fn spawn_local_executor_marked<F, G, M>(
+    local: &Local,
+    future: F,
+    mark: M,
+) -> (smol::Task<F::Output>, TaskId)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    G: Future<Output = F::Output> + Send + 'static,
+    M: FnOnce(F) -> G,
+{
+    let id = local.ids.next();
+    let task = match local.executor.borrow().as_deref() {
+        Some(executor) => executor.spawn(CatchDropPanic::new(id, future)),
+        None => spawn_global(CatchDropPanic::new(id, mark(future))),
+    };
+    (task, id)
+}
+
 // Out of line: the runtime's executor is the path to keep small.
 #[inline(never)]
 fn spawn_global<F>(future: F) -> smol::Task<F::Output>

@@ -265,19 +265,22 @@ impl Spawn for Current {
         let mark = task_mark();
         #[cfg(feature = "tracing")]
         let future = tracing::Instrument::in_current_span(future);
-        let future = Tagged { mark, future };
         // One relaxed load when no clock of the process was ever paused.
         if let Some(clock) = clock::active() {
-            return spawn_clocked(mark, Clocked::spawned(clock, future));
+            return spawn_clocked(mark, Clocked::spawned(clock, Tagged { mark, future }));
         }
         match mark.kind() {
             #[cfg(feature = "tokio")]
-            Mark::TOKIO => JoinHandle::from(Tokio.spawn(future)),
+            Mark::TOKIO => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
+            // The threads of anyloop-smol's runtimes carry the mark: only a
+            // task of smol's global executor is tagged.
             #[cfg(feature = "smol")]
-            Mark::SMOL => JoinHandle::from(Smol.spawn(future)),
+            Mark::SMOL => JoinHandle::from(anyloop_smol::spawn_marked(future, move |future| {
+                Tagged { mark, future }
+            })),
             #[cfg(feature = "async-std")]
-            Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(future)),
-            _ => spawn_plugin(mark, future),
+            Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(Tagged { mark, future })),
+            _ => spawn_plugin(mark, Tagged { mark, future }),
         }
     }
 
