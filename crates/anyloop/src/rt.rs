@@ -181,25 +181,6 @@ impl Polling {
     }
 }
 
-/// The mark for a task spawned here: the thread's backend, as async code.
-#[inline(always)]
-#[track_caller]
-fn task_mark() -> Mark {
-    let mark = mark::get();
-    if mark != Mark::NONE {
-        return mark.to_async();
-    }
-    task_mark_lookup()
-}
-
-/// [`task_mark`] on a thread that anyloop does not mark: the rest of
-/// `Backend::current`'s checks, out of line.
-#[inline(never)]
-#[track_caller]
-fn task_mark_lookup() -> Mark {
-    mark_of(current_backend(), true)
-}
-
 pin_project_lite::pin_project! {
     /// A future that marks the thread with its backend while it is polled.
     ///
@@ -262,26 +243,11 @@ impl Spawn for Current {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let mark = task_mark();
-        #[cfg(feature = "tracing")]
-        let future = tracing::Instrument::in_current_span(future);
-        // One relaxed load when no clock of the process was ever paused.
-        if let Some(clock) = clock::active() {
-            return spawn_clocked(mark, Clocked::spawned(clock, Tagged { mark, future }));
+        let mark = mark::get();
+        if mark == Mark::NONE {
+            return spawn_looked_up(future);
         }
-        match mark.kind() {
-            #[cfg(feature = "tokio")]
-            Mark::TOKIO => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
-            // The threads of anyloop-smol's runtimes carry the mark: only a
-            // task of smol's global executor is tagged.
-            #[cfg(feature = "smol")]
-            Mark::SMOL => JoinHandle::from(anyloop_smol::spawn_marked(future, move |future| {
-                Tagged { mark, future }
-            })),
-            #[cfg(feature = "async-std")]
-            Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(Tagged { mark, future })),
-            _ => spawn_plugin(mark, Tagged { mark, future }),
-        }
+        spawn_on(mark, future)
     }
 
     #[inline]
@@ -315,6 +281,50 @@ impl Spawn for Current {
             Backend::Custom(name) => JoinHandle::from(plugin(name).spawn_blocking(f)),
         }
     }
+}
+
+/// Spawns `future` on the backend of the thread's mark `mark`.
+#[inline(always)]
+#[track_caller]
+fn spawn_on<F>(mark: Mark, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    // A task is async code, whatever spawns it.
+    let mark = mark.to_async();
+    #[cfg(feature = "tracing")]
+    let future = tracing::Instrument::in_current_span(future);
+    // One relaxed load when no clock of the process was ever paused.
+    if let Some(clock) = clock::active() {
+        return spawn_clocked(mark, Clocked::spawned(clock, Tagged { mark, future }));
+    }
+    match mark.kind() {
+        #[cfg(feature = "tokio")]
+        Mark::TOKIO => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
+        // The threads of anyloop-smol's runtimes carry the mark: only a
+        // task of smol's global executor is tagged.
+        #[cfg(feature = "smol")]
+        Mark::SMOL => JoinHandle::from(anyloop_smol::spawn_marked(future, move |future| Tagged {
+            mark,
+            future,
+        })),
+        #[cfg(feature = "async-std")]
+        Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(Tagged { mark, future })),
+        _ => spawn_plugin(mark, Tagged { mark, future }),
+    }
+}
+
+/// Spawns from a thread that anyloop does not mark: the rest of
+/// `Backend::current`'s checks, out of line.
+#[inline(never)]
+#[track_caller]
+fn spawn_looked_up<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    spawn_on(mark_of(current_backend(), true), future)
 }
 
 /// Spawns a task on the plug-in runtime `name`: out of line, so that the

@@ -161,6 +161,8 @@ impl<T: Send + 'static> Drop for JoinHandle<T> {
 /// Drops a handle that was not joined (detaching its task), or tokio's.
 #[inline(never)]
 fn drop_unjoined<T: Send + 'static>(inner: &mut Option<Inner<T>>) {
+    // (`*inner = None` drops it in place, but through the whole enum's drop
+    // glue again: 3 instructions more on tokio.)
     drop(inner.take());
 }
 
