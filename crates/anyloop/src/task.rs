@@ -126,14 +126,15 @@ where
 pub struct JoinHandle<T: Send + 'static> {
     // Dropped by hand, so that the enum adds no drop glue (which LLVM keeps
     // out of line): a joined smol or async-std handle holds nothing and is
-    // not dropped at all, every other handle is dropped out of line. `None`
-    // only inside that drop.
+    // not dropped at all, tokio's is taken out of its `Option` and dropped
+    // inline, every other handle is dropped out of line. `None` (and
+    // tokio's `None`) only inside that drop.
     inner: ManuallyDrop<Option<Inner<T>>>,
 }
 
 enum Inner<T: Send + 'static> {
     #[cfg(feature = "tokio")]
-    Tokio(anyloop_tokio::JoinHandle<T>),
+    Tokio(Option<anyloop_tokio::JoinHandle<T>>),
     #[cfg(feature = "smol")]
     Smol(anyloop_smol::JoinHandle<T>),
     #[cfg(feature = "async-std")]
@@ -146,6 +147,12 @@ impl<T: Send + 'static> Drop for JoinHandle<T> {
     fn drop(&mut self) {
         // What a joined `CancellableTask` would do in its own drop: nothing.
         let joined = match &mut *self.inner {
+            // A pointer: taken and dropped here, in place of the enum's glue.
+            #[cfg(feature = "tokio")]
+            Some(Inner::Tokio(handle)) => {
+                drop(handle.take());
+                true
+            }
             #[cfg(feature = "smol")]
             Some(Inner::Smol(handle)) => handle.is_joined(),
             #[cfg(feature = "async-std")]
@@ -158,7 +165,7 @@ impl<T: Send + 'static> Drop for JoinHandle<T> {
     }
 }
 
-/// Drops a handle that was not joined (detaching its task), or tokio's.
+/// Drops a handle that was not joined (detaching its task).
 #[inline(never)]
 fn drop_unjoined<T: Send + 'static>(inner: &mut Option<Inner<T>>) {
     // (`*inner = None` drops it in place, but through the whole enum's drop
@@ -172,12 +179,14 @@ macro_rules! dispatch {
     ($inner:expr, $handle:ident => $body:expr, $joined:expr) => {
         match $inner {
             #[cfg(feature = "tokio")]
-            Some(Inner::Tokio($handle)) => $body,
+            Some(Inner::Tokio(Some($handle))) => $body,
             #[cfg(feature = "smol")]
             Some(Inner::Smol($handle)) => $body,
             #[cfg(feature = "async-std")]
             Some(Inner::AsyncStd($handle)) => $body,
             Some(Inner::Dyn($handle)) => $body,
+            #[cfg(feature = "tokio")]
+            Some(Inner::Tokio(None)) => $joined,
             None => $joined,
         }
     };
@@ -195,8 +204,17 @@ macro_rules! from_backend {
     )*};
 }
 
+#[cfg(feature = "tokio")]
+impl<T: Send + 'static> From<anyloop_tokio::JoinHandle<T>> for JoinHandle<T> {
+    #[inline]
+    fn from(handle: anyloop_tokio::JoinHandle<T>) -> Self {
+        JoinHandle {
+            inner: ManuallyDrop::new(Some(Inner::Tokio(Some(handle)))),
+        }
+    }
+}
+
 from_backend! {
-    "tokio", Tokio, anyloop_tokio::JoinHandle<T>;
     "smol", Smol, anyloop_smol::JoinHandle<T>;
     "async-std", AsyncStd, anyloop_async_std::JoinHandle<T>;
 }
