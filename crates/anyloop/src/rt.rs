@@ -221,6 +221,27 @@ impl<F: Future> Future for Tagged<F> {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// [`Tagged`] for a pool whose threads are never marked (async-std's):
+    /// sets the mark around every poll, inlined, without checking first.
+    pub(crate) struct AlwaysTagged<F> {
+        mark: Mark,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for AlwaysTagged<F> {
+    type Output = F::Output;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let _enter = mark::Enter::new(*this.mark);
+        this.future.poll(cx)
+    }
+}
+
 /// Polls `future` with the thread marked `mark`, then restores the mark.
 #[cold]
 #[inline(never)]
@@ -309,8 +330,9 @@ where
             mark,
             future,
         })),
+        // async-std's pool threads are its own, never marked.
         #[cfg(feature = "async-std")]
-        Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(Tagged { mark, future })),
+        Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
         _ => spawn_plugin(mark, Tagged { mark, future }),
     }
 }
