@@ -333,7 +333,7 @@ where
         // async-std's pool threads are its own, never marked.
         #[cfg(feature = "async-std")]
         Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
-        _ => spawn_plugin(mark, Tagged { mark, future }),
+        _ => spawn_plugin(mark, future),
     }
 }
 
@@ -349,8 +349,13 @@ where
     spawn_on(mark_of(current_backend(), true), future)
 }
 
-/// Spawns a task on the plug-in runtime `name`: out of line, so that the
+/// Spawns a task on the plug-in runtime of `mark`: out of line, so that the
 /// built-in backends' spawn stays small.
+///
+/// Also where the thread carries the mark of a backend that this build of
+/// anyloop does not compile in (its backend crate's runtime, used directly,
+/// marks its threads all the same): its backend is looked up as on an
+/// unmarked thread.
 #[cold]
 #[inline(never)]
 #[track_caller]
@@ -359,7 +364,20 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    JoinHandle::from(plugin(crate::PluginName::from_index(mark.plugin())).spawn(future))
+    let backend = match backend_of(mark) {
+        Some(backend) => backend,
+        None => Backend::current().unwrap_or_else(|| no_runtime()),
+    };
+    let mark = mark_of(backend, true);
+    match backend {
+        #[cfg(feature = "tokio")]
+        Backend::Tokio => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
+        #[cfg(feature = "smol")]
+        Backend::Smol => JoinHandle::from(Smol.spawn(Tagged { mark, future })),
+        #[cfg(feature = "async-std")]
+        Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
+        Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(Tagged { mark, future })),
+    }
 }
 
 /// Spawns a task of a runtime whose clock has been paused.
