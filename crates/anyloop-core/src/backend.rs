@@ -353,6 +353,17 @@ impl<N: NativeTask> CancellableTask<N> {
     }
 }
 
+impl<N: NativeTask> CancellableTask<N> {
+    /// Returns `true` once the handle has returned the task's output: it
+    /// then holds nothing, and dropping it (or forgetting it) does nothing.
+    /// One comparison, for a wrapper that drops its handles by hand.
+    #[inline(always)]
+    pub fn is_joined(&mut self) -> bool {
+        let state = self.state.get_mut();
+        matches!(**state, State::Joined)
+    }
+}
+
 impl<N: NativeTask> State<N> {
     /// Ends a running task that panicked or was cancelled.
     #[cold]

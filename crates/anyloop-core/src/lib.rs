@@ -47,6 +47,8 @@
 pub mod backend;
 pub mod dyn_rt;
 pub mod local;
+#[doc(hidden)]
+pub mod mark;
 pub mod net;
 pub mod task;
 pub mod time;

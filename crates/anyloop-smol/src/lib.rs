@@ -146,6 +146,31 @@ fn join_spawned<T: Send + 'static>(task: smol::Task<T>, id: TaskId) -> JoinHandl
     })
 }
 
+/// Spawns `future` as [`Smol`]'s `spawn` does, for a caller that marks its
+/// tasks' threads (the umbrella's ambient face, see [`anyloop_core::mark`]):
+/// onto the thread's [`Runtime`] as it is, since every thread that runs a
+/// `Runtime`'s executor (its workers, its `block_on`) carries smol's mark
+/// already; onto smol's global executor, whose threads do not, as
+/// `mark(future)`.
+#[doc(hidden)]
+#[inline]
+pub fn spawn_marked<F, G, M>(future: F, mark: M) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    G: Future<Output = F::Output> + Send + 'static,
+    M: FnOnce(F) -> G,
+{
+    let id = TaskId::next();
+    let task = if EXECUTOR_REF.is_set() {
+        let future = CatchDropPanic::new(id, future);
+        EXECUTOR_REF.with(|executor| executor.spawn(future))
+    } else {
+        spawn_global(CatchDropPanic::new(id, mark(future)))
+    };
+    join_spawned(task, id)
+}
+
 // Out of line: the runtime's executor is the path to keep small.
 #[cold]
 #[inline(never)]
@@ -320,6 +345,7 @@ impl Runtime {
             let worker = thread::Builder::new()
                 .name(format!("anyloop-smol-{i}"))
                 .spawn(move || {
+                    let _mark = anyloop_core::mark::Enter::new(ASYNC_MARK);
                     enter(Some(&executor), || {
                         let _ = smol::block_on(executor.run(stopped.recv()));
                     });
@@ -339,6 +365,7 @@ impl BlockOn for Runtime {
     /// Runs `future` on this thread, with the runtime's tasks, in a local
     /// context: [`try_spawn_local`] works inside it.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _mark = anyloop_core::mark::Enter::new(ASYNC_MARK);
         enter(Some(&self.executor), || {
             let future = std::pin::pin!(future);
             let future = anyloop_async_io::local::scope::<LocalKeys, _>(future);
@@ -346,6 +373,12 @@ impl BlockOn for Runtime {
         })
     }
 }
+
+// The threads that run the executor (worker threads, `block_on`) carry the
+// mark of smol's async code, so that the umbrella's tasks polled there find
+// it set (see `anyloop_core::mark`).
+const ASYNC_MARK: anyloop_core::mark::Mark =
+    anyloop_core::mark::Mark::new(anyloop_core::mark::Mark::SMOL, 0, true);
 
 // The local context of the `Runtime::block_on` running on this thread.
 anyloop_async_io::local_keys!(LocalKeys);

@@ -340,6 +340,15 @@ impl BlockOn for Runtime {
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let was = IN_RUNTIME.replace(true);
         let _restore = Restore(was);
+        // The thread runs tokio's async code (and, on a current-thread
+        // runtime, its tasks): the umbrella's tasks polled here find the
+        // mark set (see `anyloop_core::mark`). Not on worker threads:
+        // `on_thread_start` also runs on blocking threads.
+        let _mark = anyloop_core::mark::Enter::new(anyloop_core::mark::Mark::new(
+            anyloop_core::mark::Mark::TOKIO,
+            0,
+            true,
+        ));
         let future = std::pin::pin!(future);
         self.tokio().block_on(local::scope(future))
     }

@@ -102,6 +102,18 @@ impl PluginName {
         u8::try_from(index).ok().map(PluginName)
     }
 
+    /// The name's index, for the thread's mark (`crate::rt::mark_of`).
+    #[inline(always)]
+    pub(crate) fn index(self) -> u8 {
+        self.0
+    }
+
+    /// The name of index `index`, as [`PluginName::index`] gave it.
+    #[inline(always)]
+    pub(crate) fn from_index(index: u8) -> PluginName {
+        PluginName(index)
+    }
+
     /// The name.
     pub fn as_str(self) -> &'static str {
         PLUGIN_NAMES.read().unwrap_or_else(|e| e.into_inner())[usize::from(self.0)]

@@ -149,7 +149,7 @@ impl Handle {
         let backend = self.backend();
         #[cfg(feature = "tracing")]
         let future = tracing::Instrument::in_current_span(future);
-        let future = crate::rt::Tagged { backend, future };
+        let future = crate::rt::Tagged::new(backend, future);
         match &self.inner {
             #[cfg(feature = "tokio")]
             Inner::Tokio(handle) => anyloop_tokio::spawn_on(handle, future).into(),
@@ -172,7 +172,9 @@ impl Handle {
     ///
     /// Wherever anyloop can tell that the thread runs async code, it refuses
     /// instead of risking a deadlock: inside tasks and `block_on`s that
-    /// anyloop runs, inside async-std tasks, and on a thread of a native
+    /// anyloop runs (also native tasks polled by a runtime that anyloop
+    /// started, on its `block_on` thread or one of smol's worker threads),
+    /// inside async-std tasks, and on a thread of a native
     /// current-thread tokio runtime (`#[tokio::main(flavor =
     /// "current_thread")]`, its tasks; also its native `spawn_blocking`
     /// threads, which look the same: use [`spawn_blocking`](crate::spawn_blocking)).

@@ -24,7 +24,6 @@
 //! assert_eq!(anyloop::run(ping(&Current)), "pong");
 //! ```
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -34,6 +33,7 @@ use std::time::Instant;
 pub use anyloop_async_std::AsyncStd;
 use anyloop_core::dyn_rt as dyn_core;
 pub use anyloop_core::dyn_rt::DynRuntime;
+use anyloop_core::mark::{self, Mark};
 pub use anyloop_core::net::Net;
 use anyloop_core::time::clock::{self, Clocked};
 pub use anyloop_core::{BlockOn, Runtime, Spawn, Timer, TimerExt};
@@ -117,77 +117,93 @@ pub(crate) fn current_backend() -> Backend {
     }
 }
 
-/// What anyloop runs on this thread: the backend of the task, blocking
-/// closure or `block_on`, and whether it is async code (a task or
-/// `block_on`) rather than a blocking closure.
-///
-/// Four bytes, aligned: read and written as one word (an
-/// `Option<(Backend, bool)>` is three bytes, which the compiler splits into
-/// two loads and two stores, and it is copied around every poll of a task).
-#[derive(Clone, Copy)]
-#[repr(C, align(4))]
-struct Mark {
-    backend: Option<Backend>,
-    is_async: bool,
+/// The mark of `backend` (see [`anyloop_core::mark`]): async code (a task or
+/// a `block_on`) or a blocking closure.
+#[inline(always)]
+pub(crate) fn mark_of(backend: Backend, is_async: bool) -> Mark {
+    let (kind, plugin) = match backend {
+        #[cfg(feature = "tokio")]
+        Backend::Tokio => (Mark::TOKIO, 0),
+        #[cfg(feature = "smol")]
+        Backend::Smol => (Mark::SMOL, 0),
+        #[cfg(feature = "async-std")]
+        Backend::AsyncStd => (Mark::ASYNC_STD, 0),
+        Backend::Custom(name) => (Mark::PLUGIN, name.index()),
+    };
+    Mark::new(kind, plugin, is_async)
 }
 
-const UNMARKED: Mark = Mark {
-    backend: None,
-    is_async: false,
-};
-
-thread_local! {
-    // The first, cheapest answer of `Backend::current`, so that code inside
-    // tasks spawned through anyloop finds its runtime with one thread-local
-    // read.
-    static POLLING: Cell<Mark> = const { Cell::new(UNMARKED) };
+/// The backend of a thread's mark; `None` for an unmarked thread (or the
+/// mark of a backend not compiled in, which no code sets).
+#[inline(always)]
+fn backend_of(mark: Mark) -> Option<Backend> {
+    match mark.kind() {
+        #[cfg(feature = "tokio")]
+        Mark::TOKIO => Some(Backend::Tokio),
+        #[cfg(feature = "smol")]
+        Mark::SMOL => Some(Backend::Smol),
+        #[cfg(feature = "async-std")]
+        Mark::ASYNC_STD => Some(Backend::AsyncStd),
+        Mark::PLUGIN => Some(Backend::Custom(crate::PluginName::from_index(
+            mark.plugin(),
+        ))),
+        _ => None,
+    }
 }
 
-/// The backend that anyloop is running on this thread, if any.
+/// The backend that anyloop is running on this thread, if any: the first,
+/// cheapest answer of `Backend::current`, one thread-local read.
 #[inline]
 pub(crate) fn polling() -> Option<Backend> {
-    POLLING.get().backend
+    backend_of(mark::get())
 }
 
 /// Returns `true` inside async code that anyloop runs (not in a blocking
 /// closure), where blocking the thread would stall the runtime.
 pub(crate) fn in_async_code() -> bool {
-    let mark = POLLING.get();
-    mark.backend.is_some() && mark.is_async
+    let mark = mark::get();
+    mark != Mark::NONE && mark.is_async()
 }
 
 /// Returns `true` inside a blocking closure that anyloop runs.
 pub(crate) fn in_blocking_code() -> bool {
-    let mark = POLLING.get();
-    mark.backend.is_some() && !mark.is_async
+    let mark = mark::get();
+    mark != Mark::NONE && !mark.is_async()
 }
 
 /// Marks the thread with a backend until dropped (also on unwind).
-pub(crate) struct Polling(Mark);
+pub(crate) struct Polling(#[allow(dead_code)] mark::Enter);
 
 impl Polling {
     #[inline]
     pub(crate) fn enter(backend: Backend, is_async: bool) -> Polling {
-        Polling(POLLING.replace(Mark {
-            backend: Some(backend),
-            is_async,
-        }))
-    }
-}
-
-impl Drop for Polling {
-    #[inline]
-    fn drop(&mut self) {
-        POLLING.set(self.0);
+        Polling(mark::Enter::new(mark_of(backend, is_async)))
     }
 }
 
 pin_project_lite::pin_project! {
     /// A future that marks the thread with its backend while it is polled.
+    ///
+    /// Check, then set: on a thread that already carries the mark (the
+    /// threads of the runtimes that anyloop's backends start, inside their
+    /// `block_on`, and inside another task of the same backend) the future
+    /// is polled directly; elsewhere an out-of-line poll sets the mark and
+    /// restores it afterwards, also on unwind.
     pub(crate) struct Tagged<F> {
-        pub(crate) backend: Backend,
+        mark: Mark,
         #[pin]
-        pub(crate) future: F,
+        future: F,
+    }
+}
+
+impl<F> Tagged<F> {
+    /// `future`, marked with `backend` as async code.
+    #[inline(always)]
+    pub(crate) fn new(backend: Backend, future: F) -> Tagged<F> {
+        Tagged {
+            mark: mark_of(backend, true),
+            future,
+        }
     }
 }
 
@@ -197,9 +213,45 @@ impl<F: Future> Future for Tagged<F> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let _polling = Polling::enter(*this.backend, true);
+        if mark::get() == *this.mark {
+            this.future.poll(cx)
+        } else {
+            poll_marked(*this.mark, this.future, cx)
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// [`Tagged`] for a pool whose threads are never marked (async-std's):
+    /// sets the mark around every poll, inlined, without checking first.
+    pub(crate) struct AlwaysTagged<F> {
+        mark: Mark,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for AlwaysTagged<F> {
+    type Output = F::Output;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let _enter = mark::Enter::new(*this.mark);
         this.future.poll(cx)
     }
+}
+
+/// Polls `future` with the thread marked `mark`, then restores the mark.
+#[cold]
+#[inline(never)]
+fn poll_marked<F: Future>(
+    mark: Mark,
+    future: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let _enter = mark::Enter::new(mark);
+    future.poll(cx)
 }
 
 impl Spawn for Current {
@@ -212,23 +264,11 @@ impl Spawn for Current {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let backend = current_backend();
-        #[cfg(feature = "tracing")]
-        let future = tracing::Instrument::in_current_span(future);
-        let future = Tagged { backend, future };
-        // One relaxed load when no clock of the process was ever paused.
-        if let Some(clock) = clock::active() {
-            return spawn_clocked(backend, Clocked::spawned(clock, future));
+        let mark = mark::get();
+        if mark == Mark::NONE {
+            return spawn_looked_up(future);
         }
-        match backend {
-            #[cfg(feature = "tokio")]
-            Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),
-            #[cfg(feature = "smol")]
-            Backend::Smol => JoinHandle::from(Smol.spawn(future)),
-            #[cfg(feature = "async-std")]
-            Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
-            Backend::Custom(name) => spawn_plugin(name, future),
-        }
+        spawn_on(mark, future)
     }
 
     #[inline]
@@ -264,26 +304,92 @@ impl Spawn for Current {
     }
 }
 
-/// Spawns a task on the plug-in runtime `name`: out of line, so that the
-/// built-in backends' spawn stays small.
-#[cold]
-#[inline(never)]
+/// Spawns `future` on the backend of the thread's mark `mark`.
+#[inline(always)]
 #[track_caller]
-fn spawn_plugin<F>(name: crate::PluginName, future: F) -> JoinHandle<F::Output>
+fn spawn_on<F>(mark: Mark, future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    JoinHandle::from(plugin(name).spawn(future))
+    // A task is async code, whatever spawns it.
+    let mark = mark.to_async();
+    #[cfg(feature = "tracing")]
+    let future = tracing::Instrument::in_current_span(future);
+    // One relaxed load when no clock of the process was ever paused.
+    if let Some(clock) = clock::active() {
+        return spawn_clocked(mark, Clocked::spawned(clock, Tagged { mark, future }));
+    }
+    match mark.kind() {
+        #[cfg(feature = "tokio")]
+        Mark::TOKIO => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
+        // The threads of anyloop-smol's runtimes carry the mark: only a
+        // task of smol's global executor is tagged.
+        #[cfg(feature = "smol")]
+        Mark::SMOL => JoinHandle::from(anyloop_smol::spawn_marked(future, move |future| Tagged {
+            mark,
+            future,
+        })),
+        // async-std's pool threads are its own, never marked.
+        #[cfg(feature = "async-std")]
+        Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
+        _ => spawn_plugin(mark, future),
+    }
+}
+
+/// Spawns from a thread that anyloop does not mark: the rest of
+/// `Backend::current`'s checks, out of line.
+#[inline(never)]
+#[track_caller]
+fn spawn_looked_up<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    spawn_on(mark_of(current_backend(), true), future)
+}
+
+/// Spawns a task on the plug-in runtime of `mark`: out of line, so that the
+/// built-in backends' spawn stays small.
+///
+/// Also where the thread carries the mark of a backend that this build of
+/// anyloop does not compile in (its backend crate's runtime, used directly,
+/// marks its threads all the same): its backend is looked up as on an
+/// unmarked thread.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn spawn_plugin<F>(mark: Mark, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let backend = match backend_of(mark) {
+        Some(backend) => backend,
+        None => Backend::current().unwrap_or_else(|| no_runtime()),
+    };
+    let mark = mark_of(backend, true);
+    match backend {
+        #[cfg(feature = "tokio")]
+        Backend::Tokio => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
+        #[cfg(feature = "smol")]
+        Backend::Smol => JoinHandle::from(Smol.spawn(Tagged { mark, future })),
+        #[cfg(feature = "async-std")]
+        Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
+        Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(Tagged { mark, future })),
+    }
 }
 
 /// Spawns a task of a runtime whose clock has been paused.
 #[cold]
-fn spawn_clocked<F>(backend: Backend, future: Clocked<F>) -> JoinHandle<F::Output>
+fn spawn_clocked<F>(mark: Mark, future: Clocked<F>) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    let Some(backend) = backend_of(mark) else {
+        no_runtime()
+    };
     match backend {
         #[cfg(feature = "tokio")]
         Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),

@@ -153,10 +153,13 @@ impl Runtime {
     /// As the backend's own `block_on`: when called from inside an async
     /// context of tokio.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let future = crate::rt::Tagged {
-            backend: self.backend(),
-            future,
-        };
+        let backend = self.backend();
+        // The thread runs this runtime's async code for the whole
+        // `block_on`, not only while its future is polled: the tasks that
+        // the executor polls here find the mark set and are polled directly
+        // (see `rt::Tagged`). The mark is restored on return and on unwind.
+        let _mark = crate::rt::Polling::enter(backend, true);
+        let future = crate::rt::Tagged::new(backend, future);
         // The runtime's clock, for `time::pause` (see `crate::time`).
         let future = anyloop_core::time::clock::Clocked::new(Clock::new(), future);
         match &self.inner {

@@ -124,53 +124,70 @@ where
 /// });
 /// ```
 pub struct JoinHandle<T: Send + 'static> {
-    inner: Inner<T>,
+    // Dropped by hand, so that the enum adds no drop glue (which LLVM keeps
+    // out of line): a joined smol or async-std handle holds nothing and is
+    // not dropped at all, tokio's is taken out of its `Option` and dropped
+    // inline, every other handle is dropped out of line. `None` (and
+    // tokio's `None`) only inside that drop.
+    inner: ManuallyDrop<Option<Inner<T>>>,
 }
 
 enum Inner<T: Send + 'static> {
     #[cfg(feature = "tokio")]
-    Tokio(anyloop_tokio::JoinHandle<T>),
+    Tokio(Option<anyloop_tokio::JoinHandle<T>>),
     #[cfg(feature = "smol")]
     Smol(anyloop_smol::JoinHandle<T>),
     #[cfg(feature = "async-std")]
     AsyncStd(anyloop_async_std::JoinHandle<T>),
-    // Dropped by hand (`None` once dropped), out of line: the plug-in arm
-    // adds no drop glue, so that dropping a built-in handle stays inlined.
-    Dyn(ManuallyDrop<Option<anyloop_core::dyn_rt::DynJoinHandle<T>>>),
+    Dyn(anyloop_core::dyn_rt::DynJoinHandle<T>),
 }
 
 impl<T: Send + 'static> Drop for JoinHandle<T> {
     #[inline(always)]
     fn drop(&mut self) {
-        if let Inner::Dyn(handle) = &mut self.inner {
-            drop_dyn(handle);
+        // What a joined `CancellableTask` would do in its own drop: nothing.
+        let joined = match &mut *self.inner {
+            // A pointer: taken and dropped here, in place of the enum's glue.
+            #[cfg(feature = "tokio")]
+            Some(Inner::Tokio(handle)) => {
+                drop(handle.take());
+                true
+            }
+            #[cfg(feature = "smol")]
+            Some(Inner::Smol(handle)) => handle.is_joined(),
+            #[cfg(feature = "async-std")]
+            Some(Inner::AsyncStd(handle)) => handle.is_joined(),
+            _ => false,
+        };
+        if !joined {
+            drop_unjoined(&mut self.inner);
         }
     }
 }
 
-#[cold]
+/// Drops a handle that was not joined (detaching its task).
 #[inline(never)]
-fn drop_dyn<T>(handle: &mut Option<anyloop_core::dyn_rt::DynJoinHandle<T>>) {
-    drop(handle.take());
+fn drop_unjoined<T: Send + 'static>(inner: &mut Option<Inner<T>>) {
+    // (`*inner = None` drops it in place, but through the whole enum's drop
+    // glue again: 3 instructions more on tokio.)
+    drop(inner.take());
 }
 
-/// `dispatch!(expr, as_ref or as_mut, handle => body)` runs `body` with the
-/// backend's handle.
+/// `dispatch!(expr, handle => body, dropped)` runs `body` with the backend's
+/// handle (`dropped` in the drop, which empties it).
 macro_rules! dispatch {
-    ($inner:expr, $as:ident, $handle:ident => $body:expr) => {
+    ($inner:expr, $handle:ident => $body:expr, $joined:expr) => {
         match $inner {
             #[cfg(feature = "tokio")]
-            Inner::Tokio($handle) => $body,
+            Some(Inner::Tokio(Some($handle))) => $body,
             #[cfg(feature = "smol")]
-            Inner::Smol($handle) => $body,
+            Some(Inner::Smol($handle)) => $body,
             #[cfg(feature = "async-std")]
-            Inner::AsyncStd($handle) => $body,
-            Inner::Dyn($handle) => {
-                let $handle = $handle
-                    .$as()
-                    .expect("a plug-in's handle is only taken by its drop");
-                $body
-            }
+            Some(Inner::AsyncStd($handle)) => $body,
+            Some(Inner::Dyn($handle)) => $body,
+            #[cfg(feature = "tokio")]
+            Some(Inner::Tokio(None)) => $joined,
+            None => $joined,
         }
     };
 }
@@ -181,14 +198,23 @@ macro_rules! from_backend {
         impl<T: Send + 'static> From<$handle> for JoinHandle<T> {
             #[inline]
             fn from(handle: $handle) -> Self {
-                JoinHandle { inner: Inner::$variant(handle) }
+                JoinHandle { inner: ManuallyDrop::new(Some(Inner::$variant(handle))) }
             }
         }
     )*};
 }
 
+#[cfg(feature = "tokio")]
+impl<T: Send + 'static> From<anyloop_tokio::JoinHandle<T>> for JoinHandle<T> {
+    #[inline]
+    fn from(handle: anyloop_tokio::JoinHandle<T>) -> Self {
+        JoinHandle {
+            inner: ManuallyDrop::new(Some(Inner::Tokio(Some(handle)))),
+        }
+    }
+}
+
 from_backend! {
-    "tokio", Tokio, anyloop_tokio::JoinHandle<T>;
     "smol", Smol, anyloop_smol::JoinHandle<T>;
     "async-std", AsyncStd, anyloop_async_std::JoinHandle<T>;
 }
@@ -197,7 +223,7 @@ impl<T: Send + 'static> From<anyloop_core::dyn_rt::DynJoinHandle<T>> for JoinHan
     #[inline]
     fn from(handle: anyloop_core::dyn_rt::DynJoinHandle<T>) -> Self {
         JoinHandle {
-            inner: Inner::Dyn(ManuallyDrop::new(Some(handle))),
+            inner: ManuallyDrop::new(Some(Inner::Dyn(handle))),
         }
     }
 }
@@ -207,8 +233,15 @@ impl<T: Send + 'static> Future for JoinHandle<T> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        dispatch!(&mut self.get_mut().inner, as_mut, handle => Pin::new(handle).poll(cx))
+        dispatch!(&mut *self.get_mut().inner, handle => Pin::new(handle).poll(cx), dropped())
     }
+}
+
+/// The `None` arm of [`dispatch!`], which only the drop sees.
+#[cold]
+#[inline(never)]
+fn dropped() -> ! {
+    unreachable!("a `JoinHandle` is only emptied by its drop")
 }
 
 impl<T: Send + 'static> JoinHandle<T> {
@@ -235,17 +268,17 @@ impl<T: Send + 'static> JoinHandle<T> {
 impl<T: Send + 'static> TaskHandle for JoinHandle<T> {
     #[inline]
     fn abort(&self) {
-        dispatch!(&self.inner, as_ref, handle => handle.abort())
+        dispatch!(&*self.inner, handle => handle.abort(), dropped())
     }
 
     #[inline]
     fn is_finished(&self) -> bool {
-        dispatch!(&self.inner, as_ref, handle => handle.is_finished())
+        dispatch!(&*self.inner, handle => handle.is_finished(), dropped())
     }
 }
 
 impl<T: Send + 'static> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        dispatch!(&self.inner, as_ref, handle => handle.fmt(f))
+        dispatch!(&*self.inner, handle => handle.fmt(f), dropped())
     }
 }

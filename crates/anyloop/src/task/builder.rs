@@ -77,10 +77,7 @@ impl Builder {
         if crate::rt::current_backend() == crate::Backend::AsyncStd {
             #[cfg(feature = "tracing")]
             let future = tracing::Instrument::in_current_span(future);
-            let future = crate::rt::Tagged {
-                backend: crate::Backend::AsyncStd,
-                future,
-            };
+            let future = crate::rt::Tagged::new(crate::Backend::AsyncStd, future);
             return anyloop_async_std::spawn_named(name, future).into();
         }
         let _ = name;

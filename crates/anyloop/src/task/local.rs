@@ -119,7 +119,7 @@ where
 
 /// Spawns on the local context of the backend that anyloop runs on this
 /// thread, else of whichever backend has one here (a backend's own
-/// `block_on`, which does not mark the thread with its backend).
+/// `block_on` that does not mark the thread with its backend: async-std's).
 fn spawn_unit<F: Future<Output = ()> + 'static>(task: F) -> Option<Inner> {
     let backend = match crate::rt::polling() {
         Some(backend) if has_local_context(backend) => backend,
@@ -127,10 +127,7 @@ fn spawn_unit<F: Future<Output = ()> + 'static>(task: F) -> Option<Inner> {
             .iter()
             .find(|&&backend| has_local_context(backend))?,
     };
-    let future = crate::rt::Tagged {
-        backend,
-        future: task,
-    };
+    let future = crate::rt::Tagged::new(backend, task);
     match backend {
         #[cfg(feature = "tokio")]
         Backend::Tokio => anyloop_tokio::try_spawn_local(future).map(Inner::Tokio),
