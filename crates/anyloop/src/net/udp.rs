@@ -1,7 +1,10 @@
 //! UDP.
 
+use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use anyloop_core::net::{self as core_net, Net};
 
@@ -33,24 +36,98 @@ socket_types! {
     UdpSocket(UdpInner: UdpNative, DynUdpSocket);
 }
 
-/// Runs an async method of the backend socket, checking first that a tokio
-/// socket is used from tokio.
+/// Starts an async method of the backend socket, as a [`UdpIo`]: the
+/// dispatch is made once, here, and the check that a tokio socket is used
+/// from tokio on the first poll (as an `async fn` would make it).
 macro_rules! udp_io {
-    ($socket:expr, $s:ident => $body:expr) => {
-        match &$socket.0 {
+    ($socket:expr, $s:ident => $body:expr) => {{
+        let io = match &$socket.0 {
             #[cfg(feature = "tokio")]
-            UdpInner::Native(UdpNative::Tokio($s)) => {
-                super::tokio_here()?;
-                $body.await
-            }
+            UdpInner::Native(UdpNative::Tokio($s)) => UdpIo::Tokio {
+                fut: $body,
+                checked: false,
+            },
             #[cfg(any(feature = "smol", feature = "async-std"))]
-            UdpInner::Native(UdpNative::AsyncIo($s)) => $body.await,
-            UdpInner::Dyn($s) => {
+            UdpInner::Native(UdpNative::AsyncIo($s)) => UdpIo::AsyncIo { fut: $body },
+            UdpInner::Dyn($s) => UdpIo::Dyn { fut: $body },
+        };
+        // The variant of a backend that is not compiled in is never made.
+        #[cfg(not(feature = "tokio"))]
+        let io: UdpIo<std::future::Pending<_>, _, _> = io;
+        #[cfg(not(any(feature = "smol", feature = "async-std")))]
+        let io: UdpIo<_, std::future::Pending<_>, _> = io;
+        io
+    }};
+}
+
+pin_project_lite::pin_project! {
+    /// The future of a UDP call: the backend socket's own future, picked
+    /// when the call is made, so that polling it costs one comparison more
+    /// than polling the backend's (an `async fn` around the dispatch was a
+    /// state machine around three, with its own poll and drop).
+    #[project = UdpIoProj]
+    enum UdpIo<T, A, D> {
+        // tokio's; `checked` once the first poll found tokio running the
+        // caller (a tokio socket polled from another backend's task is an
+        // error, see the module docs).
+        Tokio { #[pin] fut: T, checked: bool },
+        // async-io's (smol, async-std).
+        AsyncIo { #[pin] fut: A },
+        // A plug-in runtime's.
+        Dyn { #[pin] fut: D },
+    }
+}
+
+impl<T, A, D, O> Future for UdpIo<T, A, D>
+where
+    T: Future<Output = io::Result<O>>,
+    A: Future<Output = io::Result<O>>,
+    D: Future<Output = io::Result<O>>,
+{
+    type Output = io::Result<O>;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<O>> {
+        match self.project() {
+            #[cfg(feature = "tokio")]
+            UdpIoProj::Tokio { fut, checked } => {
+                if !*checked {
+                    super::tokio_here()?;
+                    *checked = true;
+                }
+                fut.poll(cx)
+            }
+            #[cfg(not(feature = "tokio"))]
+            UdpIoProj::Tokio { fut, .. } => fut.poll(cx),
+            UdpIoProj::AsyncIo { fut } => fut.poll(cx),
+            UdpIoProj::Dyn { fut } => {
                 super::cold();
-                $body.await
+                fut.poll(cx)
             }
         }
-    };
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`UdpSocket::send_to`]: the send itself when the
+    /// target is a socket address already, or the lookup and then the send.
+    #[project = SendToProj]
+    enum SendTo<F, R> {
+        Addr { #[pin] fut: F },
+        Resolve { #[pin] fut: R },
+    }
+}
+
+impl<F: Future, R: Future<Output = F::Output>> Future for SendTo<F, R> {
+    type Output = F::Output;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        match self.project() {
+            SendToProj::Addr { fut } => fut.poll(cx),
+            SendToProj::Resolve { fut } => fut.poll(cx),
+        }
+    }
 }
 
 impl UdpSocket {
@@ -81,33 +158,57 @@ impl UdpSocket {
     /// # Errors
     ///
     /// `NotConnected` without [`connect`](UdpSocket::connect).
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+    pub fn send(&self, buf: &[u8]) -> impl Future<Output = io::Result<usize>> + Send {
         udp_io!(self, s => core_net::UdpSocket::send(s, buf))
     }
 
     /// Receives a datagram from the connected peer. Cancel safe.
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+    pub fn recv(&self, buf: &mut [u8]) -> impl Future<Output = io::Result<usize>> + Send {
         udp_io!(self, s => core_net::UdpSocket::recv(s, buf))
     }
 
     /// Sends `buf` to `target` (its first address).
-    pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
+    pub fn send_to(
+        &self,
+        buf: &[u8],
+        target: impl ToSocketAddrs,
+    ) -> impl Future<Output = io::Result<usize>> {
         // A `SocketAddr` is used as it is: no `Vec`, no future to poll.
-        let target = match super::addr::sealed::Sealed::socket_addr(&target) {
-            Some(target) => target,
-            None => super::addr::first(&target).await?,
-        };
+        match super::addr::sealed::Sealed::socket_addr(&target) {
+            Some(target) => SendTo::Addr {
+                fut: self.send_to_addr(buf, target),
+            },
+            None => SendTo::Resolve {
+                fut: async move {
+                    let target = super::addr::first(&target).await?;
+                    self.send_to_addr(buf, target).await
+                },
+            },
+        }
+    }
+
+    fn send_to_addr(
+        &self,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> impl Future<Output = io::Result<usize>> + Send {
         udp_io!(self, s => core_net::UdpSocket::send_to(s, buf, target))
     }
 
     /// Receives a datagram and the address it came from. Cancel safe.
-    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    pub fn recv_from(
+        &self,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
         udp_io!(self, s => core_net::UdpSocket::recv_from(s, buf))
     }
 
     /// Receives a datagram without consuming it: the next receive returns it
     /// again. Cancel safe.
-    pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    pub fn peek_from(
+        &self,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
         udp_io!(self, s => core_net::UdpSocket::peek_from(s, buf))
     }
 
@@ -205,24 +306,34 @@ impl core_net::UdpSocket for UdpSocket {
         on!(UdpInner: UdpNative, &self.0, s => core_net::UdpSocket::connect(s, addr))
     }
 
-    async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        UdpSocket::send(self, buf).await
+    fn send(&self, buf: &[u8]) -> impl Future<Output = io::Result<usize>> + Send {
+        UdpSocket::send(self, buf)
     }
 
-    async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        UdpSocket::recv(self, buf).await
+    fn recv(&self, buf: &mut [u8]) -> impl Future<Output = io::Result<usize>> + Send {
+        UdpSocket::recv(self, buf)
     }
 
-    async fn send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
-        UdpSocket::send_to(self, buf, target).await
+    fn send_to(
+        &self,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> impl Future<Output = io::Result<usize>> + Send {
+        self.send_to_addr(buf, target)
     }
 
-    async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        UdpSocket::recv_from(self, buf).await
+    fn recv_from(
+        &self,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
+        UdpSocket::recv_from(self, buf)
     }
 
-    async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        UdpSocket::peek_from(self, buf).await
+    fn peek_from(
+        &self,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
+        UdpSocket::peek_from(self, buf)
     }
 
     fn broadcast(&self) -> io::Result<bool> {
