@@ -92,7 +92,9 @@ where
             #[cfg(feature = "tokio")]
             UdpIoProj::Tokio { fut, checked } => {
                 if !*checked {
-                    super::tokio_here()?;
+                    if !super::tokio_ok() {
+                        super::tokio_here()?;
+                    }
                     *checked = true;
                 }
                 fut.poll(cx)
