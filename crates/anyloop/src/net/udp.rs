@@ -53,9 +53,9 @@ macro_rules! udp_io {
         };
         // The variant of a backend that is not compiled in is never made.
         #[cfg(not(feature = "tokio"))]
-        let io: UdpIo<std::future::Pending<_>, _, _> = io;
+        let io: UdpIo<std::future::Pending<_>, _, _, _> = io;
         #[cfg(not(any(feature = "smol", feature = "async-std")))]
-        let io: UdpIo<_, std::future::Pending<_>, _> = io;
+        let io: UdpIo<_, std::future::Pending<_>, _, _> = io;
         io
     }};
 }
@@ -66,7 +66,7 @@ pin_project_lite::pin_project! {
     /// than polling the backend's (an `async fn` around the dispatch was a
     /// state machine around three, with its own poll and drop).
     #[project = UdpIoProj]
-    enum UdpIo<T, A, D> {
+    enum UdpIo<T, A, D, R> {
         // tokio's; `checked` once the first poll found tokio running the
         // caller (a tokio socket polled from another backend's task is an
         // error, see the module docs).
@@ -75,14 +75,18 @@ pin_project_lite::pin_project! {
         AsyncIo { #[pin] fut: A },
         // A plug-in runtime's.
         Dyn { #[pin] fut: D },
+        // `send_to`'s lookup of a target that is not a socket address yet,
+        // then the send.
+        Resolve { #[pin] fut: R },
     }
 }
 
-impl<T, A, D, O> Future for UdpIo<T, A, D>
+impl<T, A, D, R, O> Future for UdpIo<T, A, D, R>
 where
     T: Future<Output = io::Result<O>>,
     A: Future<Output = io::Result<O>>,
     D: Future<Output = io::Result<O>>,
+    R: Future<Output = io::Result<O>>,
 {
     type Output = io::Result<O>;
 
@@ -106,30 +110,18 @@ where
                 super::cold();
                 fut.poll(cx)
             }
+            UdpIoProj::Resolve { fut } => fut.poll(cx),
         }
     }
 }
 
-pin_project_lite::pin_project! {
-    /// The future of [`UdpSocket::send_to`]: the send itself when the
-    /// target is a socket address already, or the lookup and then the send.
-    #[project = SendToProj]
-    enum SendTo<F, R> {
-        Addr { #[pin] fut: F },
-        Resolve { #[pin] fut: R },
-    }
-}
-
-impl<F: Future, R: Future<Output = F::Output>> Future for SendTo<F, R> {
-    type Output = F::Output;
-
-    #[inline(always)]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        match self.project() {
-            SendToProj::Addr { fut } => fut.poll(cx),
-            SendToProj::Resolve { fut } => fut.poll(cx),
-        }
-    }
+/// A [`UdpIo`] of a call that looks nothing up (all but `send_to` to a
+/// name): its `Resolve` variant is never made.
+#[inline(always)]
+fn direct<T, A, D, O>(
+    io: UdpIo<T, A, D, std::future::Pending<io::Result<O>>>,
+) -> UdpIo<T, A, D, std::future::Pending<io::Result<O>>> {
+    io
 }
 
 impl UdpSocket {
@@ -161,12 +153,12 @@ impl UdpSocket {
     ///
     /// `NotConnected` without [`connect`](UdpSocket::connect).
     pub fn send(&self, buf: &[u8]) -> impl Future<Output = io::Result<usize>> + Send {
-        udp_io!(self, s => core_net::UdpSocket::send(s, buf))
+        direct(udp_io!(self, s => core_net::UdpSocket::send(s, buf)))
     }
 
     /// Receives a datagram from the connected peer. Cancel safe.
     pub fn recv(&self, buf: &mut [u8]) -> impl Future<Output = io::Result<usize>> + Send {
-        udp_io!(self, s => core_net::UdpSocket::recv(s, buf))
+        direct(udp_io!(self, s => core_net::UdpSocket::recv(s, buf)))
     }
 
     /// Sends `buf` to `target` (its first address).
@@ -177,10 +169,8 @@ impl UdpSocket {
     ) -> impl Future<Output = io::Result<usize>> {
         // A `SocketAddr` is used as it is: no `Vec`, no future to poll.
         match super::addr::sealed::Sealed::socket_addr(&target) {
-            Some(target) => SendTo::Addr {
-                fut: self.send_to_addr(buf, target),
-            },
-            None => SendTo::Resolve {
+            Some(target) => udp_io!(self, s => core_net::UdpSocket::send_to(s, buf, target)),
+            None => UdpIo::Resolve {
                 fut: async move {
                     let target = super::addr::first(&target).await?;
                     self.send_to_addr(buf, target).await
@@ -194,7 +184,7 @@ impl UdpSocket {
         buf: &[u8],
         target: SocketAddr,
     ) -> impl Future<Output = io::Result<usize>> + Send {
-        udp_io!(self, s => core_net::UdpSocket::send_to(s, buf, target))
+        direct(udp_io!(self, s => core_net::UdpSocket::send_to(s, buf, target)))
     }
 
     /// Receives a datagram and the address it came from. Cancel safe.
@@ -202,7 +192,7 @@ impl UdpSocket {
         &self,
         buf: &mut [u8],
     ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
-        udp_io!(self, s => core_net::UdpSocket::recv_from(s, buf))
+        direct(udp_io!(self, s => core_net::UdpSocket::recv_from(s, buf)))
     }
 
     /// Receives a datagram without consuming it: the next receive returns it
@@ -211,7 +201,7 @@ impl UdpSocket {
         &self,
         buf: &mut [u8],
     ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
-        udp_io!(self, s => core_net::UdpSocket::peek_from(s, buf))
+        direct(udp_io!(self, s => core_net::UdpSocket::peek_from(s, buf)))
     }
 
     /// The local address.
