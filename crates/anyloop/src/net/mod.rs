@@ -31,9 +31,9 @@
 //! sockets work from any thread. tokio's need their tokio runtime to be
 //! running: a tokio socket used from a task of another backend is an
 //! `io::Error` naming both runtimes, not a hang. The check is made on every
-//! poll of a byte stream's read or write, and at the first poll of a
-//! datagram call (`send_to`, `recv_from`, ...), so a read fails there also
-//! when the bytes are already waiting, and takes none of them.
+//! poll of a read, a write or a datagram call (`send_to`, `recv_from`,
+//! ...), so a read fails there also when the bytes are already waiting, and
+//! takes none of them.
 //!
 //! # On a plug-in runtime
 //!
