@@ -264,3 +264,67 @@ fn socket_io_stays_with_its_runtime() {
         })
         .unwrap();
 }
+
+/// A tokio socket's read or datagram call that started waiting under tokio
+/// and is polled again from a task of another backend is an error there
+/// too: the check is made on every poll, not once per call.
+#[cfg(all(feature = "tokio", any(feature = "smol", feature = "async-std")))]
+#[test]
+fn a_waiting_call_moved_to_another_backend_fails() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+
+    use anyloop::{Backend, Runtime};
+
+    let rule = "a socket belongs to the runtime that created it";
+    let tokio_rt = Runtime::builder()
+        .backend(Backend::Tokio)
+        .current_thread()
+        .build()
+        .unwrap();
+    let (mut client, _server, socket) = tokio_rt
+        .block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await?;
+            let client = TcpStream::connect(listener.local_addr()?).await?;
+            let (server, _) = listener.accept().await?;
+            let socket = UdpSocket::bind("127.0.0.1:0").await?;
+            std::io::Result::Ok((client, server, socket))
+        })
+        .unwrap();
+    for &other in Backend::available()
+        .iter()
+        .filter(|b| **b != Backend::Tokio)
+    {
+        let mut bytes = [0; 4];
+        let mut datagram = [0; 4];
+        let mut read = Box::pin(client.read_exact(&mut bytes));
+        let mut recv = Box::pin(socket.recv_from(&mut datagram));
+        // Nothing was sent: both wait, under tokio.
+        tokio_rt.block_on(async {
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(read.as_mut().poll(&mut cx).is_pending(), "the read waits");
+            assert!(
+                recv.as_mut().poll(&mut cx).is_pending(),
+                "the receive waits"
+            );
+        });
+        let rt = Runtime::builder().backend(other).build().unwrap();
+        let (read_err, recv_err) = rt.block_on(async {
+            let mut cx = Context::from_waker(Waker::noop());
+            let read = match read.as_mut().poll(&mut cx) {
+                Poll::Ready(Err(err)) => err.to_string(),
+                other_poll => format!("{other_poll:?}"),
+            };
+            let recv = match recv.as_mut().poll(&mut cx) {
+                Poll::Ready(Err(err)) => err.to_string(),
+                other_poll => format!("{other_poll:?}"),
+            };
+            (read, recv)
+        });
+        assert!(read_err.contains(rule), "{other}: the read gave {read_err}");
+        assert!(
+            recv_err.contains(rule),
+            "{other}: the receive gave {recv_err}"
+        );
+    }
+}
