@@ -198,3 +198,133 @@ fn a_socket_stays_with_its_runtime() {
         );
     }
 }
+
+/// Reads, writes and datagrams of tokio sockets polled from a task of
+/// another backend are errors naming the rule too, also when the bytes or
+/// the datagram are there to take already (the check is made on every
+/// poll, not only before waiting), and they take nothing: the bytes are
+/// still there for tokio afterwards.
+#[cfg(all(feature = "tokio", any(feature = "smol", feature = "async-std")))]
+#[test]
+fn socket_io_stays_with_its_runtime() {
+    use anyloop::{Backend, Runtime};
+
+    let rule = "a socket belongs to the runtime that created it";
+    let tokio_rt = Runtime::builder()
+        .backend(Backend::Tokio)
+        .current_thread()
+        .build()
+        .unwrap();
+    let (mut client, mut server, a, b) = tokio_rt
+        .block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await?;
+            let client = TcpStream::connect(listener.local_addr()?).await?;
+            let (mut server, _) = listener.accept().await?;
+            server.write_all(b"ready").await?;
+            let a = UdpSocket::bind("127.0.0.1:0").await?;
+            let b = UdpSocket::bind("127.0.0.1:0").await?;
+            a.send_to(b"ready", b.local_addr()?).await?;
+            std::io::Result::Ok((client, server, a, b))
+        })
+        .unwrap();
+    let b_addr = b.local_addr().unwrap();
+    for &other in Backend::available()
+        .iter()
+        .filter(|b| **b != Backend::Tokio)
+    {
+        let rt = Runtime::builder().backend(other).build().unwrap();
+        rt.block_on(async {
+            let mut buf = [0; 5];
+            let errors = [
+                client.read_exact(&mut buf).await.unwrap_err(),
+                client.write_all(b"late").await.unwrap_err(),
+                server.flush().await.unwrap_err(),
+                b.recv_from(&mut buf).await.unwrap_err(),
+                a.send_to(b"late", b_addr).await.unwrap_err(),
+                b.peek_from(&mut buf).await.unwrap_err(),
+            ];
+            for (i, err) in errors.iter().enumerate() {
+                assert!(err.to_string().contains(rule), "{other}, call {i}: {err}");
+            }
+        });
+    }
+    // Nothing was taken or sent from the other backends.
+    tokio_rt
+        .block_on(async {
+            let mut buf = [0; 5];
+            client.read_exact(&mut buf).await?;
+            assert_eq!(&buf, b"ready", "the bytes, read back on tokio");
+            let (n, from) = b.recv_from(&mut buf).await?;
+            assert_eq!(
+                (&buf[..n], from),
+                (&b"ready"[..], a.local_addr()?),
+                "the datagram, received back on tokio"
+            );
+            std::io::Result::Ok(())
+        })
+        .unwrap();
+}
+
+/// A tokio socket's read or datagram call that started waiting under tokio
+/// and is polled again from a task of another backend is an error there
+/// too: the check is made on every poll, not once per call.
+#[cfg(all(feature = "tokio", any(feature = "smol", feature = "async-std")))]
+#[test]
+fn a_waiting_call_moved_to_another_backend_fails() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+
+    use anyloop::{Backend, Runtime};
+
+    let rule = "a socket belongs to the runtime that created it";
+    let tokio_rt = Runtime::builder()
+        .backend(Backend::Tokio)
+        .current_thread()
+        .build()
+        .unwrap();
+    let (mut client, _server, socket) = tokio_rt
+        .block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await?;
+            let client = TcpStream::connect(listener.local_addr()?).await?;
+            let (server, _) = listener.accept().await?;
+            let socket = UdpSocket::bind("127.0.0.1:0").await?;
+            std::io::Result::Ok((client, server, socket))
+        })
+        .unwrap();
+    for &other in Backend::available()
+        .iter()
+        .filter(|b| **b != Backend::Tokio)
+    {
+        let mut bytes = [0; 4];
+        let mut datagram = [0; 4];
+        let mut read = Box::pin(client.read_exact(&mut bytes));
+        let mut recv = Box::pin(socket.recv_from(&mut datagram));
+        // Nothing was sent: both wait, under tokio.
+        tokio_rt.block_on(async {
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(read.as_mut().poll(&mut cx).is_pending(), "the read waits");
+            assert!(
+                recv.as_mut().poll(&mut cx).is_pending(),
+                "the receive waits"
+            );
+        });
+        let rt = Runtime::builder().backend(other).build().unwrap();
+        let (read_err, recv_err) = rt.block_on(async {
+            let mut cx = Context::from_waker(Waker::noop());
+            let read = match read.as_mut().poll(&mut cx) {
+                Poll::Ready(Err(err)) => err.to_string(),
+                other_poll => format!("{other_poll:?}"),
+            };
+            let recv = match recv.as_mut().poll(&mut cx) {
+                Poll::Ready(Err(err)) => err.to_string(),
+                other_poll => format!("{other_poll:?}"),
+            };
+            (read, recv)
+        });
+        assert!(read_err.contains(rule), "{other}: the read gave {read_err}");
+        assert!(
+            recv_err.contains(rule),
+            "{other}: the receive gave {recv_err}"
+        );
+    }
+}

@@ -30,7 +30,10 @@
 //! reactor under tokio, async-io's under smol and async-std. async-io's
 //! sockets work from any thread. tokio's need their tokio runtime to be
 //! running: a tokio socket used from a task of another backend is an
-//! `io::Error` naming both runtimes, not a hang.
+//! `io::Error` naming both runtimes, not a hang. The check is made on every
+//! poll of a read, a write or a datagram call (`send_to`, `recv_from`,
+//! ...), so a read fails there also when the bytes are already waiting, and
+//! takes none of them.
 //!
 //! # On a plug-in runtime
 //!
@@ -208,21 +211,65 @@ macro_rules! on {
 /// tokio socket polled from a task of another backend gives an error (see
 /// the module docs) instead of waiting on a reactor that may not be running.
 /// A plug-in's socket is polled wherever it is (its reactor is its own).
+///
+/// The check is made on every poll (a ready read must fail where a waiting
+/// one would), so it is kept to one thread-local read and one test
+/// (`tokio_ok`), and the two built-in arms are the only ones inlined: the
+/// plug-in's arm and the wrong-runtime error (which checks again, for the
+/// error) run out of line, in one `cold_path`, which keeps the poll small
+/// (measured with `count_net`: 52 instructions per TCP round trip less on
+/// tokio, 29 on smol, than an arm per variant with the check inside).
 macro_rules! on_io {
     ($inner:ident: $native:ident, $value:expr, $socket:ident => $body:expr) => {
         match $value {
-            $inner::Native(native) => match native {
+            #[cfg(feature = "tokio")]
+            $inner::Native($native::Tokio($socket)) if crate::net::tokio_ok() => $body,
+            #[cfg(any(feature = "smol", feature = "async-std"))]
+            $inner::Native($native::AsyncIo($socket)) => $body,
+            other => crate::net::cold_path(move || match other {
                 #[cfg(feature = "tokio")]
-                $native::Tokio($socket) => match crate::net::tokio_here() {
+                $inner::Native($native::Tokio($socket)) => match crate::net::tokio_here() {
                     Ok(()) => $body,
                     Err(err) => std::task::Poll::Ready(Err(err)),
                 },
                 #[cfg(any(feature = "smol", feature = "async-std"))]
-                $native::AsyncIo($socket) => $body,
-            },
-            $inner::Dyn($socket) => crate::net::cold_path(|| $body),
+                $inner::Native($native::AsyncIo($socket)) => $body,
+                $inner::Dyn($socket) => $body,
+            }),
         }
     };
+}
+
+/// A tokio socket's `poll_read`, out of line: `byte_stream!`'s tokio arm
+/// jumps to it (a tail call), which kept the ambient `read_exact` loop
+/// shorter than the same code inlined next to async-io's.
+#[cfg(feature = "tokio")]
+#[inline(never)]
+pub(crate) fn tokio_poll_read<S: futures_io::AsyncRead + Unpin>(
+    s: &mut S,
+    cx: &mut std::task::Context<'_>,
+    buf: &mut [u8],
+) -> std::task::Poll<std::io::Result<usize>> {
+    std::pin::Pin::new(s).poll_read(cx, buf)
+}
+
+/// A tokio socket's `poll_write`, out of line, as [`tokio_poll_read`].
+#[cfg(feature = "tokio")]
+#[inline(never)]
+pub(crate) fn tokio_poll_write<S: futures_io::AsyncWrite + Unpin>(
+    s: &mut S,
+    cx: &mut std::task::Context<'_>,
+    buf: &[u8],
+) -> std::task::Poll<std::io::Result<usize>> {
+    std::pin::Pin::new(s).poll_write(cx, buf)
+}
+
+/// Whether a tokio socket may be polled here: `tokio_here().is_ok()`, as
+/// one test of the thread's backend mark (`None` and `Some(Tokio)` pass).
+#[cfg(feature = "tokio")]
+#[inline(always)]
+pub(crate) fn tokio_ok() -> bool {
+    matches!(crate::rt::polling(), None | Some(crate::Backend::Tokio))
 }
 
 /// Checks that a tokio socket is used from tokio (or from code anyloop did
@@ -353,6 +400,16 @@ impl anyloop_core::net::Net for PluginNet {
 
 /// Implements the futures-io traits (and tokio's, with `tokio-io`; hyper's,
 /// with `hyper`) for socket types by dispatch.
+///
+/// `poll_read` and `poll_write`, the calls of every `read_exact` and
+/// `write_all` loop, dispatch by hand rather than with `on_io!`: the tokio
+/// arm (checked, see `on_io!`) jumps to `tokio_poll_read`/`_write`, the
+/// async-io arm is inlined, and the rest (a plug-in's socket, a tokio
+/// socket polled from another backend) is one cold method of the inner
+/// enum, so that none of them takes registers or code from the others;
+/// `poll_write` is not inlined into `write_all`'s loop, which then is into
+/// the caller's (measured with `count_net`, tokio's ambient TCP round trip:
+/// 30 instructions less than with `on_io!` inlined everywhere).
 macro_rules! byte_stream {
     (read: $($name:ident($inner:ident: $native:ident)),*) => {$(
         impl futures_io::AsyncRead for $name {
@@ -362,7 +419,15 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
                 buf: &mut [u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_read(cx, buf))
+                match &mut self.get_mut().0 {
+                    #[cfg(feature = "tokio")]
+                    $inner::Native($native::Tokio(s)) if crate::net::tokio_ok() => {
+                        crate::net::tokio_poll_read(s, cx, buf)
+                    }
+                    #[cfg(any(feature = "smol", feature = "async-std"))]
+                    $inner::Native($native::AsyncIo(s)) => std::pin::Pin::new(s).poll_read(cx, buf),
+                    other => other.slow_poll_read(cx, buf),
+                }
             }
 
             #[inline]
@@ -375,18 +440,38 @@ macro_rules! byte_stream {
             }
         }
 
+        impl $inner {
+            #[cold]
+            #[inline(never)]
+            fn slow_poll_read(
+                &mut self,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                crate::net::on_io!($inner: $native, self, s => futures_io::AsyncRead::poll_read(std::pin::Pin::new(s), cx, buf))
+            }
+        }
+
         crate::io::tokio_io!(read: $name);
         crate::io::hyper_io!(read: $name);
     )*};
     (write: $($name:ident($inner:ident: $native:ident)),*) => {$(
         impl futures_io::AsyncWrite for $name {
-            #[inline]
+            #[inline(never)]
             fn poll_write(
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
                 buf: &[u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_write(cx, buf))
+                match &mut self.get_mut().0 {
+                    #[cfg(feature = "tokio")]
+                    $inner::Native($native::Tokio(s)) if crate::net::tokio_ok() => {
+                        crate::net::tokio_poll_write(s, cx, buf)
+                    }
+                    #[cfg(any(feature = "smol", feature = "async-std"))]
+                    $inner::Native($native::AsyncIo(s)) => std::pin::Pin::new(s).poll_write(cx, buf),
+                    other => other.slow_poll_write(cx, buf),
+                }
             }
 
             #[inline]
@@ -412,6 +497,18 @@ macro_rules! byte_stream {
                 cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
                 crate::net::on_io!($inner: $native, &mut self.get_mut().0, s => std::pin::Pin::new(s).poll_close(cx))
+            }
+        }
+
+        impl $inner {
+            #[cold]
+            #[inline(never)]
+            fn slow_poll_write(
+                &mut self,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                crate::net::on_io!($inner: $native, self, s => futures_io::AsyncWrite::poll_write(std::pin::Pin::new(s), cx, buf))
             }
         }
 
