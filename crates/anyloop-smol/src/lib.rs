@@ -162,6 +162,8 @@ where
     M: FnOnce(F) -> G,
 {
     let id = TaskId::next();
+    // The thread-local is one load; the spawn is one call, with the
+    // executor in hand.
     let task = if EXECUTOR_REF.is_set() {
         let future = CatchDropPanic::new(id, future);
         EXECUTOR_REF.with(|executor| executor.spawn(future))
@@ -246,16 +248,9 @@ impl Spawn for Smol {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let id = TaskId::next();
-        let future = CatchDropPanic::new(id, future);
-        // The thread-local is one load; the spawn is one call, with the
-        // executor in hand.
-        let task = if EXECUTOR_REF.is_set() {
-            EXECUTOR_REF.with(|executor| executor.spawn(future))
-        } else {
-            spawn_global(future)
-        };
-        join_spawned(task, id)
+        // Unmarked: on smol's global executor too, the static face's tasks
+        // are the future as it is.
+        spawn_marked(future, std::convert::identity)
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>

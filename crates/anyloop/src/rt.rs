@@ -172,12 +172,16 @@ pub(crate) fn in_blocking_code() -> bool {
 }
 
 /// Marks the thread with a backend until dropped (also on unwind).
-pub(crate) struct Polling(#[allow(dead_code)] mark::Enter);
+pub(crate) struct Polling {
+    _enter: mark::Enter,
+}
 
 impl Polling {
     #[inline]
     pub(crate) fn enter(backend: Backend, is_async: bool) -> Polling {
-        Polling(mark::Enter::new(mark_of(backend, is_async)))
+        Polling {
+            _enter: mark::Enter::new(mark_of(backend, is_async)),
+        }
     }
 }
 
