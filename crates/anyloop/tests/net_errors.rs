@@ -174,16 +174,23 @@ async fn connect_timeout_connects_within_its_budget() {
 
 /// A tokio socket used from a task of another backend is an error naming
 /// the rule, not a hang.
+/// The current-thread tokio runtime that owns the sockets of the tests
+/// below, which then use them from the other backends.
+#[cfg(all(feature = "tokio", any(feature = "smol", feature = "async-std")))]
+fn tokio_current_thread() -> anyloop::Runtime {
+    anyloop::Runtime::builder()
+        .backend(anyloop::Backend::Tokio)
+        .current_thread()
+        .build()
+        .unwrap()
+}
+
 #[cfg(all(feature = "tokio", any(feature = "smol", feature = "async-std")))]
 #[test]
 fn a_socket_stays_with_its_runtime() {
     use anyloop::{Backend, Runtime};
 
-    let tokio_rt = Runtime::builder()
-        .backend(Backend::Tokio)
-        .current_thread()
-        .build()
-        .unwrap();
+    let tokio_rt = tokio_current_thread();
     let listener = tokio_rt.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
     for &other in Backend::available()
         .iter()
@@ -210,11 +217,7 @@ fn socket_io_stays_with_its_runtime() {
     use anyloop::{Backend, Runtime};
 
     let rule = "a socket belongs to the runtime that created it";
-    let tokio_rt = Runtime::builder()
-        .backend(Backend::Tokio)
-        .current_thread()
-        .build()
-        .unwrap();
+    let tokio_rt = tokio_current_thread();
     let (mut client, mut server, a, b) = tokio_rt
         .block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -277,11 +280,7 @@ fn a_waiting_call_moved_to_another_backend_fails() {
     use anyloop::{Backend, Runtime};
 
     let rule = "a socket belongs to the runtime that created it";
-    let tokio_rt = Runtime::builder()
-        .backend(Backend::Tokio)
-        .current_thread()
-        .build()
-        .unwrap();
+    let tokio_rt = tokio_current_thread();
     let (mut client, _server, socket) = tokio_rt
         .block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await?;

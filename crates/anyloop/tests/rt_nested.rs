@@ -23,68 +23,74 @@ fn current_thread(backend: Backend) -> Runtime {
         .unwrap()
 }
 
+/// Every (outer, inner) pair of the compiled-in backends.
+fn pairs() -> impl Iterator<Item = (Backend, Backend)> {
+    let all = Backend::available();
+    all.iter()
+        .flat_map(move |&outer| all.iter().map(move |&inner| (outer, inner)))
+}
+
+/// The pairs whose inner runtime can be started inside a task of the outer
+/// one: tokio refuses to start a runtime inside its own async context.
+fn pairs_in_a_task() -> impl Iterator<Item = (Backend, Backend)> {
+    #[cfg(feature = "tokio")]
+    return pairs().filter(|&pair| pair != (Backend::Tokio, Backend::Tokio));
+    #[cfg(not(feature = "tokio"))]
+    pairs()
+}
+
 #[test]
 fn a_runtime_run_inside_another_ones_task_is_the_one_its_code_sees() {
-    for &outer in Backend::available() {
-        for &inner in Backend::available() {
-            // tokio refuses to start a runtime inside its own async context.
-            #[cfg(feature = "tokio")]
-            if outer == Backend::Tokio && inner == Backend::Tokio {
-                continue;
-            }
-            let rt = current_thread(outer);
-            let (inside, after, spawned_after) = rt.block_on(async move {
-                anyloop::spawn(async move {
-                    let nested = current_thread(inner);
-                    let inside = nested.block_on(async {
-                        let in_task = anyloop::spawn(async { seen() }).await.unwrap();
-                        let in_blocking = anyloop::spawn_blocking(seen).await.unwrap();
-                        (seen(), in_task, in_blocking)
-                    });
-                    drop(nested);
-                    let after = seen();
-                    let spawned_after = anyloop::spawn(async { seen() }).await.unwrap();
-                    (inside, after, spawned_after)
-                })
-                .await
-                .unwrap()
-            });
-            let at = format!("{inner} inside a task of {outer}");
-            assert_eq!(inside.0, (Some(inner), true), "{at}: in block_on");
-            assert_eq!(inside.1, (Some(inner), true), "{at}: in its task");
-            assert_eq!(
-                inside.2,
-                (Some(inner), false),
-                "{at}: in its blocking closure"
-            );
-            assert_eq!(after, (Some(outer), true), "{at}: back in the task");
-            assert_eq!(spawned_after, (Some(outer), true), "{at}: spawned after");
-        }
+    for (outer, inner) in pairs_in_a_task() {
+        let rt = current_thread(outer);
+        let (inside, after, spawned_after) = rt.block_on(async move {
+            anyloop::spawn(async move {
+                let nested = current_thread(inner);
+                let inside = nested.block_on(async {
+                    let in_task = anyloop::spawn(async { seen() }).await.unwrap();
+                    let in_blocking = anyloop::spawn_blocking(seen).await.unwrap();
+                    (seen(), in_task, in_blocking)
+                });
+                drop(nested);
+                let after = seen();
+                let spawned_after = anyloop::spawn(async { seen() }).await.unwrap();
+                (inside, after, spawned_after)
+            })
+            .await
+            .unwrap()
+        });
+        let at = format!("{inner} inside a task of {outer}");
+        assert_eq!(inside.0, (Some(inner), true), "{at}: in block_on");
+        assert_eq!(inside.1, (Some(inner), true), "{at}: in its task");
+        assert_eq!(
+            inside.2,
+            (Some(inner), false),
+            "{at}: in its blocking closure"
+        );
+        assert_eq!(after, (Some(outer), true), "{at}: back in the task");
+        assert_eq!(spawned_after, (Some(outer), true), "{at}: spawned after");
     }
 }
 
 #[test]
 fn a_runtime_run_inside_a_blocking_closure_leaves_it_blocking_code() {
-    for &outer in Backend::available() {
-        for &inner in Backend::available() {
-            let rt = current_thread(outer);
-            let (inside, in_task, after) = rt.block_on(async move {
-                anyloop::spawn_blocking(move || {
-                    let nested = current_thread(inner);
-                    let (inside, in_task) = nested.block_on(async {
-                        (seen(), anyloop::spawn(async { seen() }).await.unwrap())
-                    });
-                    drop(nested);
-                    (inside, in_task, seen())
-                })
-                .await
-                .unwrap()
-            });
-            let at = format!("{inner} inside a blocking closure of {outer}");
-            assert_eq!(inside, (Some(inner), true), "{at}: in block_on");
-            assert_eq!(in_task, (Some(inner), true), "{at}: in its task");
-            assert_eq!(after, (Some(outer), false), "{at}: back in the closure");
-        }
+    for (outer, inner) in pairs() {
+        let rt = current_thread(outer);
+        let (inside, in_task, after) = rt.block_on(async move {
+            anyloop::spawn_blocking(move || {
+                let nested = current_thread(inner);
+                let (inside, in_task) = nested
+                    .block_on(async { (seen(), anyloop::spawn(async { seen() }).await.unwrap()) });
+                drop(nested);
+                (inside, in_task, seen())
+            })
+            .await
+            .unwrap()
+        });
+        let at = format!("{inner} inside a blocking closure of {outer}");
+        assert_eq!(inside, (Some(inner), true), "{at}: in block_on");
+        assert_eq!(in_task, (Some(inner), true), "{at}: in its task");
+        assert_eq!(after, (Some(outer), false), "{at}: back in the closure");
     }
 }
 
@@ -154,29 +160,23 @@ fn backend_block_on<F: std::future::Future>(backend: Backend, future: F) -> Opti
 
 #[test]
 fn a_backends_own_block_on_marks_the_thread_and_restores_the_mark() {
-    for &outer in Backend::available() {
-        for &inner in Backend::available() {
-            #[cfg(feature = "tokio")]
-            if outer == Backend::Tokio && inner == Backend::Tokio {
-                continue;
-            }
-            let rt = current_thread(outer);
-            let (inside, after) = rt.block_on(async move {
-                anyloop::spawn(async move {
-                    let inside = backend_block_on(inner, async {
-                        (seen(), anyloop::spawn(async { seen() }).await.unwrap())
-                    });
-                    (inside, seen())
-                })
-                .await
-                .unwrap()
-            });
-            let at = format!("{inner}'s own runtime inside a task of {outer}");
-            if let Some((in_block_on, in_task)) = inside {
-                assert_eq!(in_block_on, (Some(inner), true), "{at}: in block_on");
-                assert_eq!(in_task, (Some(inner), true), "{at}: in its task");
-            }
-            assert_eq!(after, (Some(outer), true), "{at}: back in the task");
+    for (outer, inner) in pairs_in_a_task() {
+        let rt = current_thread(outer);
+        let (inside, after) = rt.block_on(async move {
+            anyloop::spawn(async move {
+                let inside = backend_block_on(inner, async {
+                    (seen(), anyloop::spawn(async { seen() }).await.unwrap())
+                });
+                (inside, seen())
+            })
+            .await
+            .unwrap()
+        });
+        let at = format!("{inner}'s own runtime inside a task of {outer}");
+        if let Some((in_block_on, in_task)) = inside {
+            assert_eq!(in_block_on, (Some(inner), true), "{at}: in block_on");
+            assert_eq!(in_task, (Some(inner), true), "{at}: in its task");
         }
+        assert_eq!(after, (Some(outer), true), "{at}: back in the task");
     }
 }
