@@ -268,9 +268,9 @@ impl Spawn for Current {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let mark = mark::get();
+        let mut mark = mark::get();
         if mark == Mark::NONE {
-            return spawn_looked_up(future);
+            mark = looked_up();
         }
         spawn_on(mark, future)
     }
@@ -309,6 +309,15 @@ impl Spawn for Current {
 }
 
 /// Spawns `future` on the backend of the thread's mark `mark`.
+///
+/// Inlined, each built-in arm writes its handle straight into the caller's
+/// place for it (an `.await`'s state, say) as scalars. That holds only while
+/// no out-of-line call is handed that place to return a `JoinHandle` into:
+/// a call that may write it makes it memory that every arm builds field by
+/// field and that is then copied out in 16-byte pieces, each spanning two
+/// of those stores, which the CPU cannot forward (≈ 15 ns per spawn on this
+/// project's machine, for 10 instructions). So the cold paths return a
+/// `Mark`, a 16-byte `DynJoinHandle` (in registers) or a `Box`.
 #[inline(always)]
 #[track_caller]
 fn spawn_on<F>(mark: Mark, future: F) -> JoinHandle<F::Output>
@@ -322,7 +331,7 @@ where
     let future = tracing::Instrument::in_current_span(future);
     // One relaxed load when no clock of the process was ever paused.
     if let Some(clock) = clock::active() {
-        return spawn_clocked(mark, Clocked::spawned(clock, Tagged { mark, future }));
+        return *spawn_clocked(mark, Clocked::spawned(clock, Tagged { mark, future }));
     }
     match mark.kind() {
         #[cfg(feature = "tokio")]
@@ -337,43 +346,49 @@ where
         // async-std's pool threads are its own, never marked.
         #[cfg(feature = "async-std")]
         Mark::ASYNC_STD => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
-        _ => spawn_plugin(mark, future),
+        Mark::PLUGIN => JoinHandle::from(spawn_plugin(mark, future)),
+        _ => *spawn_not_compiled_in(future),
     }
 }
 
-/// Spawns from a thread that anyloop does not mark: the rest of
-/// `Backend::current`'s checks, out of line.
+/// The mark of the backend that runs a thread that anyloop does not mark:
+/// the rest of `Backend::current`'s checks, out of line.
+#[cold]
 #[inline(never)]
 #[track_caller]
-fn spawn_looked_up<F>(future: F) -> JoinHandle<F::Output>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    spawn_on(mark_of(current_backend(), true), future)
+fn looked_up() -> Mark {
+    mark_of(current_backend(), true)
 }
 
 /// Spawns a task on the plug-in runtime of `mark`: out of line, so that the
 /// built-in backends' spawn stays small.
-///
-/// Also where the thread carries the mark of a backend that this build of
-/// anyloop does not compile in (its backend crate's runtime, used directly,
-/// marks its threads all the same): its backend is looked up as on an
-/// unmarked thread.
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn spawn_plugin<F>(mark: Mark, future: F) -> JoinHandle<F::Output>
+fn spawn_plugin<F>(mark: Mark, future: F) -> dyn_core::DynJoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let backend = match backend_of(mark) {
-        Some(backend) => backend,
-        None => Backend::current().unwrap_or_else(|| no_runtime()),
-    };
+    let name = crate::PluginName::from_index(mark.plugin());
+    plugin(name).spawn(Tagged { mark, future })
+}
+
+/// Spawns from a thread that carries the mark of a backend that this build
+/// of anyloop does not compile in (its backend crate's runtime, used
+/// directly, marks its threads all the same): its backend is looked up as
+/// on an unmarked thread.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn spawn_not_compiled_in<F>(future: F) -> Box<JoinHandle<F::Output>>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let backend = current_backend();
     let mark = mark_of(backend, true);
-    match backend {
+    Box::new(match backend {
         #[cfg(feature = "tokio")]
         Backend::Tokio => JoinHandle::from(Tokio.spawn(Tagged { mark, future })),
         #[cfg(feature = "smol")]
@@ -381,12 +396,13 @@ where
         #[cfg(feature = "async-std")]
         Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(AlwaysTagged { mark, future })),
         Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(Tagged { mark, future })),
-    }
+    })
 }
 
 /// Spawns a task of a runtime whose clock has been paused.
 #[cold]
-fn spawn_clocked<F>(mark: Mark, future: Clocked<F>) -> JoinHandle<F::Output>
+#[inline(never)]
+fn spawn_clocked<F>(mark: Mark, future: Clocked<F>) -> Box<JoinHandle<F::Output>>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -394,7 +410,7 @@ where
     let Some(backend) = backend_of(mark) else {
         no_runtime()
     };
-    match backend {
+    Box::new(match backend {
         #[cfg(feature = "tokio")]
         Backend::Tokio => JoinHandle::from(Tokio.spawn(future)),
         #[cfg(feature = "smol")]
@@ -402,7 +418,7 @@ where
         #[cfg(feature = "async-std")]
         Backend::AsyncStd => JoinHandle::from(AsyncStd.spawn(future)),
         Backend::Custom(name) => JoinHandle::from(plugin(name).spawn(future)),
-    }
+    })
 }
 
 /// The native timer of the runtime that created it: the [`Timer::Delay`] of

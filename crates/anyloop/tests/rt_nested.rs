@@ -144,17 +144,21 @@ fn tasks_of_smols_global_executor_carry_their_mark() {
 /// Runs `future` on a current-thread runtime of `backend`'s own crate (not
 /// the facade `Runtime`, which marks the thread itself), if it has one.
 fn backend_block_on<F: std::future::Future>(backend: Backend, future: F) -> Option<F::Output> {
-    use anyloop::rt::BlockOn;
     match backend {
         #[cfg(feature = "tokio")]
-        Backend::Tokio => Some(
-            anyloop_tokio::Runtime::current_thread()
-                .unwrap()
-                .block_on(future),
-        ),
+        Backend::Tokio => Some(anyloop::rt::BlockOn::block_on(
+            &anyloop_tokio::Runtime::current_thread().unwrap(),
+            future,
+        )),
         #[cfg(feature = "smol")]
-        Backend::Smol => Some(anyloop_smol::Runtime::current_thread().block_on(future)),
-        _ => None,
+        Backend::Smol => Some(anyloop::rt::BlockOn::block_on(
+            &anyloop_smol::Runtime::current_thread(),
+            future,
+        )),
+        _ => {
+            drop(future);
+            None
+        }
     }
 }
 
