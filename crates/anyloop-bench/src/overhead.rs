@@ -19,7 +19,7 @@ use comfy_table::{Cell as TableCell, Table};
 use serde::Serialize;
 
 use crate::report::{Machine, machine, now_utc};
-use crate::stats::{Summary, ratio};
+use crate::stats::{Summary, paired_ratios};
 use crate::{Error, Mode};
 
 const MESSAGE: usize = 64;
@@ -605,12 +605,16 @@ impl Overhead {
                 let native = Summary::of(&samples[b][0]).unwrap_or_else(zero);
                 for f in 1..3 {
                     let face = Summary::of(&samples[b][f]).unwrap_or_else(zero);
-                    let (r, spread) = ratio(&face, &native);
+                    // Round by round: the three faces of a backend run back
+                    // to back, so each round's ratio cancels the machine's
+                    // slower phases.
+                    let ratios = paired_ratios(&samples[b][f], &samples[b][0]).unwrap_or_else(zero);
                     cells.push(OverheadCell {
                         backend: (*backend).to_owned(),
                         face: FACES[f].to_owned(),
-                        ratio: r,
-                        ratio_spread: spread,
+                        ratio: ratios.median,
+                        ratio_spread: ratios.iqr() / 2.0,
+                        ratios,
                         native_ns: native,
                         anyloop_ns: face,
                     });
@@ -625,7 +629,7 @@ impl Overhead {
         }
         bar.finish_and_clear();
         Ok(OverheadReport {
-            schema: "anyloop-bench-overhead/1".to_owned(),
+            schema: "anyloop-bench-overhead/2".to_owned(),
             date,
             machine: machine(),
             repeat: self.repeat,
@@ -724,7 +728,8 @@ pub fn run_op(op: &str, backend: &str, face: &str, n: u64) -> Option<Duration> {
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct OverheadReport {
-    /// `anyloop-bench-overhead/1`.
+    /// `anyloop-bench-overhead/2` (version 1 had no `ratios`, and its
+    /// `ratio` was the ratio of the two medians).
     pub schema: String,
     /// When it ran (UTC).
     pub date: String,
@@ -781,10 +786,13 @@ pub struct OverheadCell {
     pub backend: String,
     /// `static` or `ambient`.
     pub face: String,
-    /// Median time through anyloop over the median native time.
+    /// The median of the rounds' ratios, time through anyloop over the
+    /// native time of the same round.
     pub ratio: f64,
-    /// Its spread (from both interquartile ranges).
+    /// Its spread: half the interquartile range of the rounds' ratios.
     pub ratio_spread: f64,
+    /// The rounds' ratios.
+    pub ratios: Summary,
     /// The native time per operation, in ns.
     pub native_ns: Summary,
     /// The time per operation through anyloop, in ns.
@@ -829,7 +837,7 @@ impl OverheadReport {
 
     fn legend(&self) -> String {
         format!(
-            "anyloop / native, median of {} interleaved rounds (after {} warm-up), ± spread; ✓ within the target (static ≤ 1.02×, ambient ≤ 1.05×, sockets ≤ 1.03×). Runtimes as in benches/: current-thread tokio and smol, async-std with 1 worker. yield_now and sleep(0) compare different semantics, not only costs: anyloop's sleep(0) is exactly one yield on every backend (tokio's waits for its 1 ms timer tick, async-io's does not yield at all), and anyloop's yield_now is one runtime-independent future (tokio's defers its wake-up behind the I/O driver). {}, {} cores, {}; {}.",
+            "anyloop / native: the median of {} interleaved rounds' ratios (after {} warm-up; each round runs a backend's native, static and ambient samples back to back), ± half their interquartile range; ✓ within the target (static ≤ 1.02×, ambient ≤ 1.05×, sockets ≤ 1.03×). Runtimes as in benches/: current-thread tokio and smol, async-std with 1 worker. yield_now and sleep(0) compare different semantics, not only costs: anyloop's sleep(0) is exactly one yield on every backend (tokio's waits for its 1 ms timer tick, async-io's does not yield at all), and anyloop's yield_now is one runtime-independent future (tokio's defers its wake-up behind the I/O driver). {}, {} cores, {}; {}.",
             self.repeat,
             self.warmup,
             self.date,
@@ -915,7 +923,7 @@ impl OverheadReport {
     ///
     /// ```
     /// let report = anyloop_bench::Overhead::new(anyloop_bench::Mode::Quick).repeat(1).run()?;
-    /// assert!(report.json().contains("anyloop-bench-overhead/1"));
+    /// assert!(report.json().contains("anyloop-bench-overhead/2"));
     /// # Ok::<(), anyloop_bench::Error>(())
     /// ```
     pub fn json(&self) -> String {

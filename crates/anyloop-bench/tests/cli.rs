@@ -135,6 +135,7 @@ fn overhead_writes_its_table_and_json() {
     }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("overhead.json")).unwrap()).unwrap();
+    assert_eq!(json["schema"], "anyloop-bench-overhead/2");
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6);
     for row in rows {
@@ -149,6 +150,9 @@ fn overhead_writes_its_table_and_json() {
                     .is_some_and(|r| r.is_finite() && r >= 0.0),
                 "{at}"
             );
+            // One ratio per measured round, the cell's is their median.
+            assert_eq!(cell["ratios"]["n"], 1, "{at}");
+            assert_eq!(cell["ratio"], cell["ratios"]["median"], "{at}");
             assert!(
                 cell["native_ns"]["median"]
                     .as_f64()
