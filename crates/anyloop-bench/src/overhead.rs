@@ -138,8 +138,7 @@ mod native_tokio {
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        let task = tokio::spawn(f);
-        async move { task.await.expect("a task failed") }
+        super::Join::new(tokio::spawn(f), |out| out.expect("a task failed"))
     }
     async fn yield_now() {
         tokio::task::yield_now().await
@@ -182,14 +181,11 @@ mod native_smol {
     use smol::io::{AsyncReadExt, AsyncWriteExt};
     use smol::net::{TcpListener, TcpStream, UdpSocket};
 
-    #[allow(clippy::redundant_async_block)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        // Awaited through an async block, as every face's handle is here
-        // (the block is the point: the faces must pay for the same layers).
-        let task = super::RUNTIMES.smol.executor().spawn(f);
-        async move { task.await }
+        // Through the same adapter as every face's handle.
+        super::Join::new(super::RUNTIMES.smol.executor().spawn(f), |out| out)
     }
     async fn yield_now() {
         smol::future::yield_now().await
@@ -236,14 +232,11 @@ mod native_async_std {
     use async_std::io::{ReadExt, WriteExt};
     use async_std::net::{TcpListener, TcpStream, UdpSocket};
 
-    #[allow(clippy::redundant_async_block)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        // Awaited through an async block, as every face's handle is here
-        // (the block is the point: the faces must pay for the same layers).
-        let task = async_std::task::spawn(f);
-        async move { task.await }
+        // Through the same adapter as every face's handle.
+        super::Join::new(async_std::task::spawn(f), |out| out)
     }
     async fn yield_now() {
         async_std::task::yield_now().await
@@ -298,8 +291,7 @@ macro_rules! static_face {
             fn spawn<T: Send + 'static>(
                 f: impl Future<Output = T> + Send + 'static,
             ) -> impl Future<Output = T> {
-                let task = RT.spawn(f);
-                async move { task.await.expect("a task failed") }
+                super::Join::new(RT.spawn(f), |out| out.expect("a task failed"))
             }
             async fn yield_now() {
                 anyloop::task::yield_now().await
@@ -354,8 +346,7 @@ mod ambient {
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        let task = anyloop::spawn(f);
-        async move { task.await.expect("a task failed") }
+        super::Join::new(anyloop::spawn(f), |out| out.expect("a task failed"))
     }
     async fn yield_now() {
         anyloop::task::yield_now().await
@@ -388,6 +379,44 @@ mod ambient {
     }
 
     ops!();
+}
+
+/// A face's join handle, awaited where it was built for the task's output
+/// (a `T` on every face): what `benches/spawn.rs` measures.
+///
+/// An `async move { handle.await }` block would move the handle once more,
+/// at its first poll, from the block's capture into its `.await`. Moving a
+/// handle right after it was built costs anyloop's handles (32–56 bytes,
+/// copied in 16-byte loads across the 8-byte stores that built them) a
+/// stalled load each, and native's (8–24 bytes) less; see ARCHITECTURE.md,
+/// "Store forwarding".
+struct Join<H, U> {
+    handle: H,
+    unwrap: U,
+}
+
+impl<H: Future, U> Join<H, U> {
+    #[inline(always)]
+    fn new<T>(handle: H, unwrap: U) -> Self
+    where
+        U: FnMut(H::Output) -> T,
+    {
+        Join { handle, unwrap }
+    }
+}
+
+impl<H, U, T> Future for Join<H, U>
+where
+    H: Future + Unpin,
+    U: FnMut(H::Output) -> T + Unpin,
+{
+    type Output = T;
+
+    #[inline(always)]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<T> {
+        let this = &mut *self;
+        Pin::new(&mut this.handle).poll(cx).map(&mut this.unwrap)
+    }
 }
 
 /// The runtimes of the comparison, built once, as the criterion benches'.
