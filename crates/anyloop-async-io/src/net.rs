@@ -97,6 +97,52 @@ fn poll_read_with<T, R>(
     }
 }
 
+/// Whether a stream's last read waited for readiness, so that async-io
+/// still holds the tick of the wake-up that ended the wait.
+///
+/// async-io's `poll_readable` keeps that tick until it is next called, and
+/// then answers `Ready` at once, for a readiness that the read after the
+/// wake-up already used. A stream read through async-io's own `AsyncRead`
+/// therefore makes a second, failing system call at the start of every
+/// wait after the first (`recv` says `EAGAIN`, the tick says ready, `recv`
+/// says `EAGAIN` again, then it registers). The read that succeeds after a
+/// wait spends the tick at once instead, with no system call.
+#[derive(Debug, Default, Clone, Copy)]
+struct Waited(bool);
+
+/// A stream's `poll_read`: `op` until it does anything but `WouldBlock`,
+/// waiting for readability in between, as [`poll_read_with`], and the tick
+/// of a wake-up spent by the read that follows it (see [`Waited`]).
+#[inline]
+fn poll_stream_read<T, R>(
+    io: &Async<T>,
+    waited: &mut Waited,
+    cx: &mut Context<'_>,
+    mut op: impl FnMut(&T) -> io::Result<R>,
+) -> Poll<io::Result<R>> {
+    loop {
+        match op(io.get_ref()) {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => match io.poll_readable(cx) {
+                Poll::Ready(ready) => ready?,
+                Poll::Pending => {
+                    waited.0 = true;
+                    return Poll::Pending;
+                }
+            },
+            res => {
+                if std::mem::take(&mut waited.0) {
+                    // `Ready` at once when the wake-up came from the
+                    // reactor, which is what it spends; otherwise it
+                    // registers the task, which at worst wakes it once
+                    // more for nothing.
+                    let _ = io.poll_readable(cx);
+                }
+                return Poll::Ready(res);
+            }
+        }
+    }
+}
+
 /// Shuts down the write side. `NotConnected` (the connection is already
 /// gone: macOS reports so once the peer has reset it, Linux once the
 /// connection is closed) leaves nothing to shut down, so it counts as done.
@@ -110,7 +156,7 @@ fn shutdown_write<T: StdStream>(io: &T) -> io::Result<()> {
 /// `get_ref`, `get_mut`, `into_inner`, `From` and `Debug` for a type that
 /// owns its `Async`.
 macro_rules! wrapper {
-    ($($ty:ident => $std:ty),* $(,)?) => {$(
+    ($($ty:ident => $std:ty $(; $rest:expr)?),* $(,)?) => {$(
         impl $ty {
             /// Returns a reference to the `Async` socket.
             #[inline]
@@ -134,7 +180,7 @@ macro_rules! wrapper {
         impl From<Async<$std>> for $ty {
             #[inline]
             fn from(io: Async<$std>) -> Self {
-                $ty(io)
+                $ty(io $(, $rest)?)
             }
         }
 
@@ -153,20 +199,26 @@ macro_rules! byte_stream {
         impl AsyncRead for $stream {
             #[inline]
             fn poll_read(
-                mut self: Pin<&mut Self>,
+                self: Pin<&mut Self>,
                 cx: &mut Context<'_>,
                 buf: &mut [u8],
             ) -> Poll<io::Result<usize>> {
-                Pin::new(&mut self.0).poll_read(cx, buf)
+                let this = self.get_mut();
+                poll_stream_read(&this.0, &mut this.1, cx, |mut io| {
+                    io::Read::read(&mut io, buf)
+                })
             }
 
             #[inline]
             fn poll_read_vectored(
-                mut self: Pin<&mut Self>,
+                self: Pin<&mut Self>,
                 cx: &mut Context<'_>,
                 bufs: &mut [IoSliceMut<'_>],
             ) -> Poll<io::Result<usize>> {
-                Pin::new(&mut self.0).poll_read_vectored(cx, bufs)
+                let this = self.get_mut();
+                poll_stream_read(&this.0, &mut this.1, cx, |mut io| {
+                    io::Read::read_vectored(&mut io, bufs)
+                })
             }
         }
 
@@ -204,7 +256,7 @@ macro_rules! byte_stream {
         impl $stream {
             fn split(self) -> ($read, $write) {
                 let io = Arc::new(self.0);
-                ($read(io.clone()), $write(io))
+                ($read(io.clone(), self.1), $write(io))
             }
         }
 
@@ -224,7 +276,10 @@ macro_rules! byte_stream {
                 cx: &mut Context<'_>,
                 buf: &mut [u8],
             ) -> Poll<io::Result<usize>> {
-                Pin::new(&mut &*self.0).poll_read(cx, buf)
+                let this = self.get_mut();
+                poll_stream_read(&this.0, &mut this.1, cx, |mut io| {
+                    io::Read::read(&mut io, buf)
+                })
             }
 
             #[inline]
@@ -233,7 +288,10 @@ macro_rules! byte_stream {
                 cx: &mut Context<'_>,
                 bufs: &mut [IoSliceMut<'_>],
             ) -> Poll<io::Result<usize>> {
-                Pin::new(&mut &*self.0).poll_read_vectored(cx, bufs)
+                let this = self.get_mut();
+                poll_stream_read(&this.0, &mut this.1, cx, |mut io| {
+                    io::Read::read_vectored(&mut io, bufs)
+                })
             }
         }
 
@@ -315,11 +373,11 @@ pub struct TcpListener(Async<std::net::TcpListener>);
 /// Made by [`connect`](TcpStream::connect), an accept, or
 /// [`from_std`](core_net::TcpStream::from_std); its other methods are those
 /// of [`anyloop_core::net::TcpStream`].
-pub struct TcpStream(Async<std::net::TcpStream>);
+pub struct TcpStream(Async<std::net::TcpStream>, Waited);
 
 /// The read half of a [`TcpStream`], made by
 /// [`into_split`](core_net::TcpStream::into_split).
-pub struct OwnedReadHalf(Arc<Async<std::net::TcpStream>>);
+pub struct OwnedReadHalf(Arc<Async<std::net::TcpStream>>, Waited);
 
 /// The write half of a [`TcpStream`], made by
 /// [`into_split`](core_net::TcpStream::into_split). Dropping it shuts down
@@ -336,7 +394,7 @@ pub struct UdpSocket(Async<std::net::UdpSocket>);
 
 wrapper! {
     TcpListener => std::net::TcpListener,
-    TcpStream => std::net::TcpStream,
+    TcpStream => std::net::TcpStream; Waited(false),
     UdpSocket => std::net::UdpSocket,
 }
 byte_stream!(
@@ -368,7 +426,7 @@ impl TcpStream {
     pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
         Async::<std::net::TcpStream>::connect(addr)
             .await
-            .map(TcpStream)
+            .map(TcpStream::from)
     }
 
     /// Connects `socket`, a TCP socket that is not connected yet (set up
@@ -398,7 +456,7 @@ impl TcpStream {
         // Linux may report writable without an error for a failed connect
         // (async-io checks the same way).
         stream.get_ref().peer_addr()?;
-        Ok(TcpStream(stream))
+        Ok(TcpStream::from(stream))
     }
 }
 
@@ -430,14 +488,14 @@ impl core_net::TcpListener for TcpListener {
 
     fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         let (stream, addr) = ready!(poll_read_with(&self.0, cx, std::net::TcpListener::accept))?;
-        Poll::Ready(Ok((TcpStream(Async::new(stream)?), addr)))
+        Poll::Ready(Ok((TcpStream::from(Async::new(stream)?), addr)))
     }
 
     /// Waits with async-io's `read_with`, which any number of tasks may
     /// wait on at once (`poll_accept` keeps one waker).
     async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, addr) = self.0.read_with(std::net::TcpListener::accept).await?;
-        Ok((TcpStream(Async::new(stream)?), addr))
+        Ok((TcpStream::from(Async::new(stream)?), addr))
     }
 }
 
@@ -446,7 +504,7 @@ impl core_net::TcpStream for TcpStream {
     type OwnedWriteHalf = OwnedWriteHalf;
 
     fn from_std(stream: std::net::TcpStream) -> io::Result<Self> {
-        Async::new(stream).map(TcpStream)
+        Async::new(stream).map(TcpStream::from)
     }
 
     fn into_std(self) -> io::Result<std::net::TcpStream> {
@@ -613,11 +671,11 @@ mod unix {
     /// [`pair`](core_net::UnixStream::pair), an accept, or
     /// [`from_std`](core_net::UnixStream::from_std); its other methods are
     /// those of [`anyloop_core::net::UnixStream`].
-    pub struct UnixStream(Async<std::os::unix::net::UnixStream>);
+    pub struct UnixStream(Async<std::os::unix::net::UnixStream>, Waited);
 
     /// The read half of a [`UnixStream`], made by
     /// [`into_split`](core_net::UnixStream::into_split).
-    pub struct UnixOwnedReadHalf(Arc<Async<std::os::unix::net::UnixStream>>);
+    pub struct UnixOwnedReadHalf(Arc<Async<std::os::unix::net::UnixStream>>, Waited);
 
     /// The write half of a [`UnixStream`], made by
     /// [`into_split`](core_net::UnixStream::into_split). Dropping it shuts
@@ -635,7 +693,7 @@ mod unix {
 
     wrapper! {
         UnixListener => std::os::unix::net::UnixListener,
-        UnixStream => std::os::unix::net::UnixStream,
+        UnixStream => std::os::unix::net::UnixStream; Waited(false),
         UnixDatagram => std::os::unix::net::UnixDatagram,
     }
     byte_stream!(
@@ -685,7 +743,7 @@ mod unix {
                 }
                 stream.get_ref().peer_addr()?;
             }
-            Ok(UnixStream(stream))
+            Ok(UnixStream::from(stream))
         }
     }
 
@@ -721,7 +779,7 @@ mod unix {
                 cx,
                 std::os::unix::net::UnixListener::accept
             ))?;
-            Poll::Ready(Ok((UnixStream(Async::new(stream)?), addr)))
+            Poll::Ready(Ok((UnixStream::from(Async::new(stream)?), addr)))
         }
 
         /// Waits with async-io's `read_with`, which any number of tasks may
@@ -731,7 +789,7 @@ mod unix {
                 .0
                 .read_with(std::os::unix::net::UnixListener::accept)
                 .await?;
-            Ok((UnixStream(Async::new(stream)?), addr))
+            Ok((UnixStream::from(Async::new(stream)?), addr))
         }
     }
 
@@ -740,7 +798,7 @@ mod unix {
         type OwnedWriteHalf = UnixOwnedWriteHalf;
 
         fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<Self> {
-            Async::new(stream).map(UnixStream)
+            Async::new(stream).map(UnixStream::from)
         }
 
         fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
@@ -749,7 +807,7 @@ mod unix {
 
         fn pair() -> io::Result<(Self, Self)> {
             let (a, b) = Async::<std::os::unix::net::UnixStream>::pair()?;
-            Ok((UnixStream(a), UnixStream(b)))
+            Ok((UnixStream::from(a), UnixStream::from(b)))
         }
 
         fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -825,5 +883,70 @@ mod unix {
         fn shutdown(&self, how: Shutdown) -> io::Result<()> {
             self.0.get_ref().shutdown(how)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// Polls `poll_stream_read` once with a counting read, returning what it
+    /// gave and how many reads it made.
+    fn poll_counted(
+        io: &Async<std::net::TcpStream>,
+        waited: &mut Waited,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> (Poll<io::Result<usize>>, usize) {
+        let reads = Cell::new(0);
+        let polled = poll_stream_read(io, waited, cx, |mut stream| {
+            reads.set(reads.get() + 1);
+            stream.read(buf)
+        });
+        (polled, reads.get())
+    }
+
+    #[test]
+    fn a_wait_after_a_woken_read_costs_one_failing_read_not_two() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut peer = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let io = Async::new(listener.accept().unwrap().0).unwrap();
+        let (go, wait_for_go) = std::sync::mpsc::channel::<()>();
+        // Writes a ping each time it is told to, once the reader waits.
+        let writer = std::thread::spawn(move || {
+            while wait_for_go.recv().is_ok() {
+                peer.write_all(b"ping").unwrap();
+            }
+        });
+        async_io::block_on(async {
+            let mut waited = Waited::default();
+            let mut buf = [0u8; 4];
+            for round in 0..3 {
+                // Nothing to read: one read, then the wait. (Without the
+                // tick spent, every round after the first makes two.)
+                let (polled, reads) = futures_lite::future::poll_fn(|cx| {
+                    Poll::Ready(poll_counted(&io, &mut waited, cx, &mut buf))
+                })
+                .await;
+                assert!(polled.is_pending(), "round {round}: {polled:?}");
+                assert_eq!(reads, 1, "round {round}: reads before the wait");
+                // The peer writes; the reactor sees it and wakes the read.
+                go.send(()).unwrap();
+                let read = futures_lite::future::poll_fn(|cx| {
+                    poll_stream_read(&io, &mut waited, cx, |mut stream| stream.read(&mut buf))
+                });
+                let lost = async {
+                    async_io::Timer::after(std::time::Duration::from_secs(10)).await;
+                    panic!("round {round}: the wake-up was lost");
+                };
+                let got = futures_lite::future::or(read, lost).await.unwrap();
+                assert_eq!((got, &buf), (4, b"ping"), "round {round}");
+            }
+        });
+        drop(go);
+        writer.join().unwrap();
     }
 }
