@@ -135,6 +135,7 @@ mod native_tokio {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::{TcpListener, TcpStream, UdpSocket};
 
+    #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
@@ -181,6 +182,7 @@ mod native_smol {
     use smol::io::{AsyncReadExt, AsyncWriteExt};
     use smol::net::{TcpListener, TcpStream, UdpSocket};
 
+    #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
@@ -232,6 +234,7 @@ mod native_async_std {
     use async_std::io::{ReadExt, WriteExt};
     use async_std::net::{TcpListener, TcpStream, UdpSocket};
 
+    #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
@@ -288,6 +291,7 @@ macro_rules! static_face {
             type Stream = <$handle as Net>::TcpStream;
             type Udp = <$handle as Net>::UdpSocket;
 
+            #[inline(always)]
             fn spawn<T: Send + 'static>(
                 f: impl Future<Output = T> + Send + 'static,
             ) -> impl Future<Output = T> {
@@ -343,6 +347,7 @@ mod ambient {
     use anyloop::io::{AsyncReadExt, AsyncWriteExt};
     use anyloop::net::{TcpListener, TcpStream, UdpSocket};
 
+    #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
@@ -382,7 +387,9 @@ mod ambient {
 }
 
 /// A face's join handle, awaited where it was built for the task's output
-/// (a `T` on every face): what `benches/spawn.rs` measures.
+/// (a `T` on every face): what `benches/spawn.rs` measures. The faces'
+/// `spawn` functions are inlined for the same reason: one that is not
+/// returns the handle through memory that the caller then copies.
 ///
 /// An `async move { handle.await }` block would move the handle once more,
 /// at its first poll, from the block's capture into its `.await`. Moving a
