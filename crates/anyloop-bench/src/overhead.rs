@@ -6,6 +6,13 @@
 //! the ambient face (`ambient`: `anyloop::spawn`, `anyloop::net`, ...). The
 //! runtimes are the criterion benches' (`benches/`): current-thread tokio
 //! and smol, async-std with one worker, so that the two agree.
+//!
+//! Each face's `spawn` is inlined and maps its handle's output where the
+//! handle was built (futures-util's `map`), as `benches/spawn.rs` awaits
+//! it. A wrapper out of line, or an `async move` block around the handle,
+//! would move the handle once more right after building it, a stalled load
+//! for anyloop's 32–56-byte handles that native's 8–24 bytes pay less (see
+//! ARCHITECTURE.md, "Store forwarding").
 
 use std::future::Future;
 use std::hint::black_box;
@@ -139,7 +146,7 @@ mod native_tokio {
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        super::Join::new(tokio::spawn(f), |out| out.expect("a task failed"))
+        futures_util::FutureExt::map(tokio::spawn(f), |out| out.expect("a task failed"))
     }
     async fn yield_now() {
         tokio::task::yield_now().await
@@ -186,8 +193,7 @@ mod native_smol {
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        // Through the same adapter as every face's handle.
-        super::Join::new(super::RUNTIMES.smol.executor().spawn(f), |out| out)
+        futures_util::FutureExt::map(super::RUNTIMES.smol.executor().spawn(f), |out| out)
     }
     async fn yield_now() {
         smol::future::yield_now().await
@@ -238,8 +244,7 @@ mod native_async_std {
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        // Through the same adapter as every face's handle.
-        super::Join::new(async_std::task::spawn(f), |out| out)
+        futures_util::FutureExt::map(async_std::task::spawn(f), |out| out)
     }
     async fn yield_now() {
         async_std::task::yield_now().await
@@ -295,7 +300,7 @@ macro_rules! static_face {
             fn spawn<T: Send + 'static>(
                 f: impl Future<Output = T> + Send + 'static,
             ) -> impl Future<Output = T> {
-                super::Join::new(RT.spawn(f), |out| out.expect("a task failed"))
+                futures_util::FutureExt::map(RT.spawn(f), |out| out.expect("a task failed"))
             }
             async fn yield_now() {
                 anyloop::task::yield_now().await
@@ -351,7 +356,7 @@ mod ambient {
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = T> {
-        super::Join::new(anyloop::spawn(f), |out| out.expect("a task failed"))
+        futures_util::FutureExt::map(anyloop::spawn(f), |out| out.expect("a task failed"))
     }
     async fn yield_now() {
         anyloop::task::yield_now().await
@@ -384,46 +389,6 @@ mod ambient {
     }
 
     ops!();
-}
-
-/// A face's join handle, awaited where it was built for the task's output
-/// (a `T` on every face): what `benches/spawn.rs` measures. The faces'
-/// `spawn` functions are inlined for the same reason: one that is not
-/// returns the handle through memory that the caller then copies.
-///
-/// An `async move { handle.await }` block would move the handle once more,
-/// at its first poll, from the block's capture into its `.await`. Moving a
-/// handle right after it was built costs anyloop's handles (32–56 bytes,
-/// copied in 16-byte loads across the 8-byte stores that built them) a
-/// stalled load each, and native's (8–24 bytes) less; see ARCHITECTURE.md,
-/// "Store forwarding".
-struct Join<H, U> {
-    handle: H,
-    unwrap: U,
-}
-
-impl<H: Future, U> Join<H, U> {
-    #[inline(always)]
-    fn new<T>(handle: H, unwrap: U) -> Self
-    where
-        U: FnMut(H::Output) -> T,
-    {
-        Join { handle, unwrap }
-    }
-}
-
-impl<H, U, T> Future for Join<H, U>
-where
-    H: Future + Unpin,
-    U: FnMut(H::Output) -> T + Unpin,
-{
-    type Output = T;
-
-    #[inline(always)]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<T> {
-        let this = &mut *self;
-        Pin::new(&mut this.handle).poll(cx).map(&mut this.unwrap)
-    }
 }
 
 /// The runtimes of the comparison, built once, as the criterion benches'.
