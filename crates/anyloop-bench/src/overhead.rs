@@ -7,12 +7,16 @@
 //! runtimes are the criterion benches' (`benches/`): current-thread tokio
 //! and smol, async-std with one worker, so that the two agree.
 //!
-//! Each face's `spawn` is inlined and maps its handle's output where the
-//! handle was built (futures-util's `map`), as `benches/spawn.rs` awaits
-//! it. A wrapper out of line, or an `async move` block around the handle,
-//! would move the handle once more right after building it, a stalled load
-//! for anyloop's 32–56-byte handles that native's 8–24 bytes pay less (see
-//! ARCHITECTURE.md, "Store forwarding").
+//! Each face's `spawn` is inlined and returns the runtime's own handle,
+//! which the face's `join!` awaits where it was built, as `benches/spawn.rs`
+//! does (`spawn(f).await.unwrap()`). A wrapper out of line, or an `async
+//! move` block around the handle, would move the handle once more right
+//! after building it, a stalled load for anyloop's 32–56-byte handles that
+//! native's 8–24 bytes pay less (see ARCHITECTURE.md, "Store forwarding").
+//! An adapter future around the handle (futures-util's `map`) is a poll of
+//! its own that LLVM inlined for the native handles and not for anyloop's
+//! larger poll: +30–35 instructions per spawn + join on smol, which a user
+//! who awaits the handle does not pay.
 
 use std::future::Future;
 use std::hint::black_box;
@@ -44,7 +48,7 @@ macro_rules! ops {
         pub(super) async fn spawn_join(n: u64) -> Duration {
             let start = Instant::now();
             for i in 0..n {
-                let out = spawn(async move { black_box(i) }).await;
+                let out = join!(spawn(async move { black_box(i) }));
                 assert_eq!(out, i, "a task returned the wrong value");
             }
             start.elapsed()
@@ -100,7 +104,7 @@ macro_rules! ops {
             let time = start.elapsed();
             assert_eq!(pong, ping, "the echo differs");
             drop(client);
-            server.await;
+            join!(server);
             time
         }
 
@@ -128,7 +132,7 @@ macro_rules! ops {
             }
             let time = start.elapsed();
             send_to(&client, &[0], server_addr).await;
-            echo.await;
+            join!(echo);
             time
         }
     };
@@ -145,8 +149,14 @@ mod native_tokio {
     #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
-    ) -> impl Future<Output = T> {
-        futures_util::FutureExt::map(tokio::spawn(f), |out| out.expect("a task failed"))
+    ) -> tokio::task::JoinHandle<T> {
+        tokio::spawn(f)
+    }
+    /// Awaits a handle of `spawn` for its output.
+    macro_rules! join {
+        ($task:expr) => {
+            $task.await.expect("a task failed")
+        };
     }
     async fn yield_now() {
         tokio::task::yield_now().await
@@ -190,10 +200,14 @@ mod native_smol {
     use smol::net::{TcpListener, TcpStream, UdpSocket};
 
     #[inline(always)]
-    fn spawn<T: Send + 'static>(
-        f: impl Future<Output = T> + Send + 'static,
-    ) -> impl Future<Output = T> {
-        futures_util::FutureExt::map(super::RUNTIMES.smol.executor().spawn(f), |out| out)
+    fn spawn<T: Send + 'static>(f: impl Future<Output = T> + Send + 'static) -> smol::Task<T> {
+        super::RUNTIMES.smol.executor().spawn(f)
+    }
+    /// Awaits a handle of `spawn` for its output (the native handle gives it as it is).
+    macro_rules! join {
+        ($task:expr) => {
+            $task.await
+        };
     }
     async fn yield_now() {
         smol::future::yield_now().await
@@ -243,8 +257,14 @@ mod native_async_std {
     #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
-    ) -> impl Future<Output = T> {
-        futures_util::FutureExt::map(async_std::task::spawn(f), |out| out)
+    ) -> async_std::task::JoinHandle<T> {
+        async_std::task::spawn(f)
+    }
+    /// Awaits a handle of `spawn` for its output (the native handle gives it as it is).
+    macro_rules! join {
+        ($task:expr) => {
+            $task.await
+        };
     }
     async fn yield_now() {
         async_std::task::yield_now().await
@@ -299,8 +319,14 @@ macro_rules! static_face {
             #[inline(always)]
             fn spawn<T: Send + 'static>(
                 f: impl Future<Output = T> + Send + 'static,
-            ) -> impl Future<Output = T> {
-                futures_util::FutureExt::map(RT.spawn(f), |out| out.expect("a task failed"))
+            ) -> <$handle as Spawn>::JoinHandle<T> {
+                RT.spawn(f)
+            }
+            /// Awaits a handle of `spawn` for its output.
+            macro_rules! join {
+                ($task:expr) => {
+                    $task.await.expect("a task failed")
+                };
             }
             async fn yield_now() {
                 anyloop::task::yield_now().await
@@ -355,8 +381,14 @@ mod ambient {
     #[inline(always)]
     fn spawn<T: Send + 'static>(
         f: impl Future<Output = T> + Send + 'static,
-    ) -> impl Future<Output = T> {
-        futures_util::FutureExt::map(anyloop::spawn(f), |out| out.expect("a task failed"))
+    ) -> anyloop::task::JoinHandle<T> {
+        anyloop::spawn(f)
+    }
+    /// Awaits a handle of `spawn` for its output.
+    macro_rules! join {
+        ($task:expr) => {
+            $task.await.expect("a task failed")
+        };
     }
     async fn yield_now() {
         anyloop::task::yield_now().await
