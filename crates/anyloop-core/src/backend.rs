@@ -415,7 +415,8 @@ impl<N: NativeTask> Future for CancellableTask<N> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let state: &mut State<N> = self.get_mut().state.get_mut();
+        let this = self.get_mut().state.get_mut();
+        let state: &mut State<N> = this;
         // The hot path: the owner awaits a running task.
         if let State::Running(native) = state {
             let value = match ready!(native.poll_join_caught(cx)) {
@@ -431,6 +432,11 @@ impl<N: NativeTask> Future for CancellableTask<N> {
                 // for it) is generated.
                 other => std::mem::forget(other),
             }
+            // The state is `Joined`, but the detach is a call that, for all
+            // LLVM knows, may have written it. Saying so once more (a
+            // `ManuallyDrop`, so nothing is dropped) lets the caller's drop
+            // of the joined handle fold away.
+            *this = ManuallyDrop::new(State::Joined);
             return Poll::Ready(Ok(value));
         }
         state.poll_other(cx)
