@@ -126,26 +126,38 @@ impl TaskIds {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// A task's future whose destructor may panic without taking the process
-    /// down.
-    ///
-    /// async-task (smol's and async-std's executors) aborts the process when
-    /// dropping a task's future panics, which is what an aborted task whose
-    /// destructor panics does. This wrapper catches that panic; if the task
-    /// is being cancelled through [`cancel_watched`], the payload becomes the
-    /// task's output there (as tokio reports it: a [`JoinError::is_panic`]),
-    /// otherwise (a detached task, a runtime shutting down) it is dropped.
-    pub struct CatchDropPanic<F> {
-        id: PackedId,
-        #[pin]
-        future: Option<F>,
-    }
+/// A task's future whose destructor may panic without taking the process
+/// down.
+///
+/// async-task (smol's and async-std's executors) aborts the process when
+/// dropping a task's future panics, which is what an aborted task whose
+/// destructor panics does. This wrapper catches that panic; if the task
+/// is being cancelled through [`cancel_watched`], the payload becomes the
+/// task's output there (as tokio reports it: a [`JoinError::is_panic`]),
+/// otherwise (a detached task, a runtime shutting down) it is dropped.
+///
+/// The future is dropped by hand, in place, so that the wrapper adds only
+/// the id to it: an `Option` around it would add a word of its own (a
+/// coroutine's state gives `Option` no niche), and the task's future is
+/// moved a few times on its way into the task.
+pub struct CatchDropPanic<F> {
+    id: PackedId,
+    // Structurally pinned: never moved, and dropped only by `Drop`, in
+    // place. `CatchDropPanic<F>` is `Unpin` exactly when `F` is.
+    future: ManuallyDrop<F>,
+}
 
-    impl<F> PinnedDrop for CatchDropPanic<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            drop_catching_panic(this.id.get(), this.future);
+impl<F> Drop for CatchDropPanic<F> {
+    #[allow(unsafe_code)]
+    fn drop(&mut self) {
+        let future = &mut self.future;
+        // SAFETY: the future is dropped once, here, where it lies (so a
+        // pinned future is dropped where it was pinned, as `Pin` requires),
+        // and nothing reads it afterwards: the wrapper is being dropped. A
+        // destructor that panics has still ended the future's life.
+        let dropped = catch_unwind(AssertUnwindSafe(|| unsafe { ManuallyDrop::drop(future) }));
+        if let Err(payload) = dropped {
+            DropPanics::report(self.id.get(), payload);
         }
     }
 }
@@ -174,26 +186,20 @@ impl PackedId {
     }
 }
 
-/// Drops a task's future in place, catching a panic of its destructor: the
-/// payload goes to the handle that aborted the task `id` (see
-/// [`cancel_watched`]), or is dropped if none waits for it. What a backend
-/// whose task wrapper is not [`CatchDropPanic`] calls in its drop.
-#[inline]
-pub fn drop_catching_panic<F>(id: TaskId, future: Pin<&mut Option<F>>) {
-    let mut future = future;
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| future.set(None))) {
-        DropPanics::report(id, payload);
-    }
-}
-
 impl<F> CatchDropPanic<F> {
     /// Wraps the future of the task `id`.
     #[inline]
     pub fn new(id: TaskId, future: F) -> Self {
         CatchDropPanic {
             id: PackedId::new(id),
-            future: Some(future),
+            future: ManuallyDrop::new(future),
         }
+    }
+
+    /// The id it was made with.
+    #[inline]
+    pub fn id(&self) -> TaskId {
+        self.id.get()
     }
 }
 
@@ -201,11 +207,14 @@ impl<F: Future> Future for CatchDropPanic<F> {
     type Output = F::Output;
 
     #[inline(always)]
+    #[allow(unsafe_code)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        match self.project().future.as_pin_mut() {
-            Some(future) => future.poll(cx),
-            None => unreachable!("a task's future is only taken by its drop"),
-        }
+        // SAFETY: a projection to a structurally pinned field: the future is
+        // never moved out of the wrapper nor handed out by `&mut` (the only
+        // other access is the drop in place), the wrapper implements no
+        // `Unpin` of its own, and its `Drop` moves nothing.
+        let future = unsafe { self.map_unchecked_mut(|this| &mut *this.future) };
+        future.poll(cx)
     }
 }
 
@@ -517,5 +526,143 @@ impl<N: NativeTask> fmt::Debug for CancellableTask<N> {
             None => "locked",
         };
         f.debug_struct("JoinHandle").field("state", &state).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::marker::PhantomPinned;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    /// A future that is `!Unpin`, counts its drops, may panic in its
+    /// destructor, and checks that it is never moved once polled.
+    struct Probe {
+        drops: Arc<AtomicUsize>,
+        panic_on_drop: bool,
+        polled_at: Cell<Option<usize>>,
+        _pinned: PhantomPinned,
+    }
+
+    impl Probe {
+        fn new(drops: &Arc<AtomicUsize>, panic_on_drop: bool) -> Probe {
+            Probe {
+                drops: drops.clone(),
+                panic_on_drop,
+                polled_at: Cell::new(None),
+                _pinned: PhantomPinned,
+            }
+        }
+
+        fn address(&self) -> usize {
+            std::ptr::from_ref(self).addr()
+        }
+    }
+
+    impl Future for Probe {
+        type Output = usize;
+
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<usize> {
+            let here = self.address();
+            match self.polled_at.get() {
+                None => {
+                    self.polled_at.set(Some(here));
+                    Poll::Pending
+                }
+                Some(at) => Poll::Ready(usize::from(at == here)),
+            }
+        }
+    }
+
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            if let Some(at) = self.polled_at.get() {
+                assert_eq!(at, self.address(), "a pinned future was moved");
+            }
+            self.drops.fetch_add(1, Ordering::SeqCst);
+            if self.panic_on_drop {
+                panic!("the destructor panics");
+            }
+        }
+    }
+
+    #[test]
+    fn the_wrapped_future_stays_where_it_was_pinned_and_drops_once() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let mut task = Box::pin(CatchDropPanic::new(
+            TaskId::next(),
+            Probe::new(&drops, false),
+        ));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(task.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(
+            task.as_mut().poll(&mut cx),
+            Poll::Ready(1),
+            "moved between polls"
+        );
+        drop(task);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_panicking_destructor_is_caught_and_runs_once() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let mut task = Box::pin(CatchDropPanic::new(
+            TaskId::next(),
+            Probe::new(&drops, true),
+        ));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(task.as_mut().poll(&mut cx).is_pending());
+        let dropped = catch_unwind(AssertUnwindSafe(|| drop(task)));
+        assert!(
+            dropped.is_ok(),
+            "the destructor's panic escaped the wrapper"
+        );
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_watched_destructor_panic_reaches_the_aborting_handle() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let id = TaskId::next();
+        let task = CatchDropPanic::new(id, Probe::new(&drops, true));
+        // The cancellation of a task whose future is `task`: it drops it.
+        let cancel = cancel_watched(id, async move {
+            drop(task);
+            None::<usize>
+        });
+        let output = block_on(cancel);
+        let payload = output.expect("the payload").expect_err("a panic");
+        assert_eq!(
+            payload.downcast_ref::<&str>(),
+            Some(&"the destructor panics")
+        );
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn the_wrapper_is_unpin_exactly_when_its_future_is() {
+        fn unpin<T: Unpin>() {}
+        unpin::<CatchDropPanic<std::future::Ready<()>>>();
+        // Resolves only if `CatchDropPanic<Probe>` is not `Unpin` (with
+        // both impls applying, the `_` would be ambiguous).
+        trait NotUnpin<A> {
+            fn check() {}
+        }
+        impl<T: ?Sized> NotUnpin<()> for T {}
+        impl<T: ?Sized + Unpin> NotUnpin<u8> for T {}
+        <CatchDropPanic<Probe> as NotUnpin<_>>::check();
     }
 }
