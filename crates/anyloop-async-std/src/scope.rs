@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use anyloop_core::backend::{CatchDropPanic, TaskId, TaskIds};
+use anyloop_core::backend::{TaskId, TaskIds, drop_catching_panic};
 
 /// The tasks of a runtime. Scopes are `'static` so that a task can carry
 /// one as a plain reference; a closed scope is reused by the next runtime
@@ -196,27 +196,30 @@ impl Drop for Enter {
 pin_project_lite::pin_project! {
     /// A task's future inside the scope it was spawned in: `None` once the
     /// scope closed before the future completed. Its destructor may panic
-    /// without aborting the process ([`CatchDropPanic`], which also holds
-    /// the task's id).
+    /// without aborting the process, as with
+    /// [`CatchDropPanic`](anyloop_core::backend::CatchDropPanic), which this
+    /// wrapper does the work of.
     pub(crate) struct Scoped<F> {
-        // A `ScopeRef` in two fields, so that the generation and the flag
-        // share a word.
+        // A `ScopeRef` in two fields, so that the generation, the flag and
+        // a small future's `Option` share a word.
         scope: &'static Scope,
         generation: u32,
+        id: TaskId,
         // Whether the task's waker is in the scope: a task's future is
         // always polled with the task's own waker, so once is enough.
         registered: bool,
+        // `None` only once dropped.
         #[pin]
-        future: CatchDropPanic<F>,
+        future: Option<F>,
     }
 
     impl<F> PinnedDrop for Scoped<F> {
         fn drop(this: Pin<&mut Self>) {
-            // The future is dropped after this, by its own `Drop`.
             let this = this.project();
             if *this.registered {
-                unregister(this.scope, this.future.id());
+                unregister(this.scope, *this.id);
             }
+            drop_catching_panic(*this.id, this.future);
         }
     }
 }
@@ -257,8 +260,9 @@ impl<F> Scoped<F> {
         Scoped {
             scope: scope.scope,
             generation: scope.generation,
+            id,
             registered: false,
-            future: CatchDropPanic::new(id, future),
+            future: Some(future),
         }
     }
 }
@@ -269,7 +273,9 @@ impl<F: Future> Future for Scoped<F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let mut future = this.future;
+        let Some(future) = this.future.as_pin_mut() else {
+            unreachable!("a task's future is only taken by its drop");
+        };
         let scope = ScopeRef {
             scope: this.scope,
             generation: *this.generation,
@@ -279,14 +285,14 @@ impl<F: Future> Future for Scoped<F> {
         }
         let polled = {
             let _enter = scope.enter();
-            future.as_mut().poll(cx)
+            future.poll(cx)
         };
         if polled.is_ready() {
             return polled.map(Some);
         }
         // Waiting: the scope must be able to wake the task when it closes.
         if !*this.registered {
-            register(scope.scope, scope.generation, future.id(), cx.waker());
+            register(scope.scope, scope.generation, *this.id, cx.waker());
             *this.registered = true;
         }
         Poll::Pending

@@ -186,6 +186,18 @@ impl PackedId {
     }
 }
 
+/// Drops a task's future in place, catching a panic of its destructor: the
+/// payload goes to the handle that aborted the task `id` (see
+/// [`cancel_watched`]), or is dropped if none waits for it. What a backend
+/// whose task wrapper is not [`CatchDropPanic`] calls in its drop.
+#[inline]
+pub fn drop_catching_panic<F>(id: TaskId, future: Pin<&mut Option<F>>) {
+    let mut future = future;
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| future.set(None))) {
+        DropPanics::report(id, payload);
+    }
+}
+
 impl<F> CatchDropPanic<F> {
     /// Wraps the future of the task `id`.
     #[inline]
@@ -194,12 +206,6 @@ impl<F> CatchDropPanic<F> {
             id: PackedId::new(id),
             future: ManuallyDrop::new(future),
         }
-    }
-
-    /// The id it was made with.
-    #[inline]
-    pub fn id(&self) -> TaskId {
-        self.id.get()
     }
 }
 
