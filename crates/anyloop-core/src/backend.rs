@@ -594,15 +594,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_wrapped_future_stays_where_it_was_pinned_and_drops_once() {
+    /// A wrapped probe, pinned and polled once (so that it has recorded
+    /// its address), and its count of drops.
+    fn polled_once(panic_on_drop: bool) -> (Pin<Box<CatchDropPanic<Probe>>>, Arc<AtomicUsize>) {
         let drops = Arc::new(AtomicUsize::new(0));
-        let mut task = Box::pin(CatchDropPanic::new(
-            TaskId::next(),
-            Probe::new(&drops, false),
-        ));
+        let probe = Probe::new(&drops, panic_on_drop);
+        let mut task = Box::pin(CatchDropPanic::new(TaskId::next(), probe));
         let mut cx = Context::from_waker(Waker::noop());
         assert!(task.as_mut().poll(&mut cx).is_pending());
+        (task, drops)
+    }
+
+    #[test]
+    fn the_wrapped_future_stays_where_it_was_pinned_and_drops_once() {
+        let (mut task, drops) = polled_once(false);
+        let mut cx = Context::from_waker(Waker::noop());
         assert_eq!(
             task.as_mut().poll(&mut cx),
             Poll::Ready(1),
@@ -614,13 +620,7 @@ mod tests {
 
     #[test]
     fn a_panicking_destructor_is_caught_and_runs_once() {
-        let drops = Arc::new(AtomicUsize::new(0));
-        let mut task = Box::pin(CatchDropPanic::new(
-            TaskId::next(),
-            Probe::new(&drops, true),
-        ));
-        let mut cx = Context::from_waker(Waker::noop());
-        assert!(task.as_mut().poll(&mut cx).is_pending());
+        let (task, drops) = polled_once(true);
         let dropped = catch_unwind(AssertUnwindSafe(|| drop(task)));
         assert!(
             dropped.is_ok(),
