@@ -84,17 +84,17 @@ fn into_blocking<T: StdSocket>(io: Async<T>) -> io::Result<T> {
 ///
 /// Cancel safe: `op` takes nothing from the socket unless it succeeds, and
 /// then its result is returned at once.
+///
+/// [`poll_stream_read`] with nowhere to keep the wait between calls (a
+/// listener's accept takes `&self`): the tick of a wake-up is not spent, so
+/// an accept after a wait may make one failing call more.
+#[inline]
 fn poll_read_with<T, R>(
     io: &Async<T>,
     cx: &mut Context<'_>,
-    mut op: impl FnMut(&T) -> io::Result<R>,
+    op: impl FnMut(&T) -> io::Result<R>,
 ) -> Poll<io::Result<R>> {
-    loop {
-        match op(io.get_ref()) {
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => ready!(io.poll_readable(cx))?,
-            res => return Poll::Ready(res),
-        }
-    }
+    poll_stream_read(io, &mut Waited::default(), cx, op)
 }
 
 /// Whether a stream's last read waited for readiness, so that async-io
@@ -111,8 +111,9 @@ fn poll_read_with<T, R>(
 struct Waited(bool);
 
 /// A stream's `poll_read`: `op` until it does anything but `WouldBlock`,
-/// waiting for readability in between, as [`poll_read_with`], and the tick
-/// of a wake-up spent by the read that follows it (see [`Waited`]).
+/// waiting for readability in between, and the tick of a wake-up spent by
+/// the read that follows it (see [`Waited`]). Cancel safe, as
+/// [`poll_read_with`].
 #[inline]
 fn poll_stream_read<T, R>(
     io: &Async<T>,
